@@ -1,0 +1,1 @@
+"""Tocsin: the customer-notification side of a data-breach response."""

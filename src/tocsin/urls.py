@@ -1,0 +1,7 @@
+"""URL routes of the console and the public notice page."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tocsin.console.urls")),
+]
