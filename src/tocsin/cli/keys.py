@@ -1,0 +1,5 @@
+"""The ``tocsin keys`` group: master key and data key management."""
+
+import click
+
+COMMANDS: list[click.Command] = []
