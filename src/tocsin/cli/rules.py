@@ -1,4 +1,4 @@
-"""The ``tocsin rules`` group: list, show, check, review and assess law files."""
+"""The ``tocsin rules`` group: list, show, check, review and assess laws."""
 
 import click
 

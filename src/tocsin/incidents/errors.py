@@ -1,0 +1,11 @@
+"""Errors raised while creating and loading incidents."""
+
+from tocsin.errors import PermanentError
+
+
+class IncidentNotFound(PermanentError):
+    """No incident has the given id."""
+
+
+class InvalidIncident(PermanentError):
+    """An incident's fields are missing or out of range."""
