@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tocsin.compliance",
     "tocsin.notices",
     "tocsin.delivery",
+    "tocsin.reports",
     "tocsin.console",
     "tocsin.public",
     "tocsin.drills",
