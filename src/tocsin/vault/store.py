@@ -21,9 +21,14 @@ from django.db.models import QuerySet
 from tocsin.incidents.models import Incident
 from tocsin.vault import crypto
 from tocsin.vault.crypto import IncidentKeys
-from tocsin.vault.errors import DataKeyDestroyed, DataKeyUnwrapFailed
+from tocsin.vault.errors import (
+    DataKeyDestroyed,
+    DataKeyUnwrapFailed,
+    VaultKeyMissing,
+    VaultPurgeStarted,
+)
 from tocsin.vault.keys import KEY_BYTES, KeyProvider, get_key_provider
-from tocsin.vault.models import Contact, DataKey, InstallationKey
+from tocsin.vault.models import Contact, DataKey, InstallationKey, PurgeSummary
 from tocsin.vault.records import PERSONAL_FIELDS, ContactRecord, Provenance
 
 logger = logging.getLogger(__name__)
@@ -87,6 +92,17 @@ def _unwrap(row: DataKey, provider: KeyProvider | None = None) -> IncidentKeys:
         return cached
     provider = provider or get_key_provider()
     try:
+        data_key, index_key = _unwrap_pair(row, provider)
+    except VaultKeyMissing as missing:
+        raise VaultKeyMissing(f"incident {row.incident_id}: {missing}") from None
+    keys = crypto.make_incident_keys(row.incident_id, data_key, index_key)
+    with _cache_lock:
+        _key_cache[cache_key] = keys
+    return keys
+
+
+def _unwrap_pair(row: DataKey, provider: KeyProvider) -> tuple[bytes, bytes]:
+    try:
         data_key = provider.unwrap(
             bytes(row.wrapped_data_key),
             row.master_key_id,
@@ -99,10 +115,7 @@ def _unwrap(row: DataKey, provider: KeyProvider | None = None) -> IncidentKeys:
         )
     except InvalidTag:
         raise DataKeyUnwrapFailed(row.incident_id, row.master_key_id) from None
-    keys = crypto.make_incident_keys(row.incident_id, data_key, index_key)
-    with _cache_lock:
-        _key_cache[cache_key] = keys
-    return keys
+    return data_key, index_key
 
 
 def load_incident_keys(incident_id: uuid.UUID, *, create: bool) -> IncidentKeys | None:
@@ -191,9 +204,15 @@ def store_contacts(
 
     Creates the incident's data key on first use. All rows are inserted in
     one transaction, in batches, so a failure stores none of them. Raises
-    ``DataKeyDestroyed`` after the incident's vault has been purged: contacts
-    stored then would outlive the retention the purge enforced.
+    ``DataKeyDestroyed`` after the incident's vault has been purged, and
+    ``VaultPurgeStarted`` while a purge runs: contacts stored then would
+    outlive the retention the purge enforces.
     """
+    purge = PurgeSummary.objects.filter(incident_id=incident.pk).first()
+    if purge is not None and purge.completed_at is not None:
+        raise DataKeyDestroyed(incident.pk)
+    if purge is not None:
+        raise VaultPurgeStarted(incident.pk)
     keys = load_incident_keys(incident.pk, create=True)
     stored: list[Contact] = []
     with transaction.atomic():
