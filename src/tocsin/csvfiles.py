@@ -49,20 +49,39 @@ def decode_bytes(raw: bytes, label: str) -> tuple[str, str]:
     """Return the text of a file and the encoding it was read with.
 
     UTF-8 (with or without a byte-order mark) is tried first. Spreadsheet
-    programs on Windows still save CSV as cp1252, so that is the fallback;
-    every byte sequence decodes in cp1252 except five unused codes, which
-    then fall through to Latin-1 so no file is refused for its encoding.
+    programs on Windows still save CSV as cp1252, and files merged from
+    several exports mix the two, so each line that is not UTF-8 is read as
+    cp1252; the five bytes cp1252 leaves undefined are read as Latin-1.
     """
     if not raw.strip():
         raise CsvFileError(f"file '{label}' is empty; export it again from its source")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    if b"\x00" in raw:
+        raise CsvFileError(f"file '{label}' is not text; save it as UTF-8 CSV")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines, encodings = [], set()
+    for line in raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
         try:
-            return raw.decode(encoding), encoding
+            lines.append(line.decode("utf-8"))
+            if not line.isascii():
+                encodings.add("utf-8")
         except UnicodeDecodeError:
-            continue
-    raise CsvFileError(f"file '{label}' is not text; save it as UTF-8 CSV")
+            lines.append(line.decode("cp1252", errors="strict") if _is_cp1252(line) else line.decode("latin-1"))
+            encodings.add("cp1252")
+    encoding = "cp1252" if encodings == {"cp1252"} else "mixed utf-8 and cp1252"
+    return "\n".join(lines), encoding
+
+
+def _is_cp1252(line: bytes) -> bool:
+    try:
+        line.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def clean_cell(value: str) -> str:

@@ -128,6 +128,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Keep Django's LOGGING (JSON, no personal data) in worker processes too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TOCSIN_EAGER_TASKS", "") == "1"
 
 # Email over SMTP. The demo points this at a local aiosmtpd server.

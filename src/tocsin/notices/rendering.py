@@ -61,10 +61,12 @@ def load_content_blocks() -> dict[str, dict[str, str]]:
 
 
 def select_content_blocks(required: list[str]) -> list[dict[str, str]]:
-    """Return the required blocks in a stable order, or raise if one is unknown.
+    """Return the text blocks for the required content ids, in a stable order.
 
-    A law that requires a block the notice cannot include must stop the run
-    before anything is sent, rather than produce a non-compliant notice.
+    Section ids are covered by the template's own headings and add no
+    block. An id with no entry at all raises, because a law that requires
+    content the notice cannot include must stop the run before anything is
+    sent, rather than let a non-compliant notice out.
     """
     blocks = load_content_blocks()
     missing = sorted(set(required) - set(blocks))
@@ -73,7 +75,11 @@ def select_content_blocks(required: list[str]) -> list[dict[str, str]]:
             f"no text for required content block {missing[0]!r}; add it to "
             "notices/defaults/content_blocks.yaml"
         )
-    return [{"id": block_id} | blocks[block_id] for block_id in sorted(set(required))]
+    return [
+        {"id": block_id, "title": blocks[block_id]["title"], "text": blocks[block_id]["text"]}
+        for block_id in sorted(set(required))
+        if blocks[block_id]["kind"] == "block"
+    ]
 
 
 def _render_one(version: TemplateVersion, field: str, source: str, context: dict) -> str:

@@ -1,11 +1,10 @@
 """Importing a shop's customer export into the vault."""
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from tocsin.audit.trail import record_audit_event
 from tocsin.incidents.imports import (
@@ -40,7 +39,7 @@ def import_customers(
     previous = find_previous_import(incident, FileImport.Kind.CUSTOMERS, sha256)
     if previous:
         return previous
-    as_of = exported_at or datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    as_of = exported_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     result = read_shopify_export(path, source, as_of)
     known_ids = set(
         Contact.objects.filter(incident=incident, source=source).values_list(

@@ -115,7 +115,7 @@ def row_to_contact(
     if not (values.get("customer_id") or email):
         return None, ["has neither a customer id nor a valid email"]
     if not (email or has_address):
-        reason = email_problem or "has no email"
+        reason = "has an invalid email" if email_problem else "has no email"
         return None, [f"{reason} and no postal address, so no notice can reach it"]
     provenance = Provenance(
         source=source,
