@@ -32,9 +32,7 @@ SECRET_KEY = os.environ.get("TOCSIN_SECRET_KEY") or _read_or_create_secret_key(
     TOCSIN_HOME
 )
 DEBUG = os.environ.get("TOCSIN_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("TOCSIN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
-    ","
-)
+ALLOWED_HOSTS = os.environ.get("TOCSIN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

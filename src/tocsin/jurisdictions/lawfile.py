@@ -414,3 +414,33 @@ def _build_notice(section: Mapping[str, Any]) -> NoticeRule:
         form=section.get("form", ""),
         citation=section["citation"],
     )
+
+
+def mark_reviewed_text(text: str, reviewed_on: dt.date, reviewer: str) -> str:
+    """Return law-file text with new review fields and a review version suffix.
+
+    Only the ``last_reviewed``, ``reviewer`` and ``version`` lines change, so
+    comments and layout survive. The version gains ``+reviewed.<date>``
+    because the file content, and so its sha256, changes.
+    """
+    lines = text.splitlines(keepends=True)
+    replaced = set()
+    for index, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key == "last_reviewed":
+            lines[index] = f"last_reviewed: {reviewed_on.isoformat()}\n"
+        elif key == "reviewer":
+            lines[index] = f"reviewer: {json.dumps(reviewer)}\n"
+        elif key == "version":
+            base = line.split(":", 1)[1].strip().strip("'\"").split("+reviewed.")[0]
+            lines[index] = f"version: {base}+reviewed.{reviewed_on.isoformat()}\n"
+        else:
+            continue
+        replaced.add(key)
+    missing = {"last_reviewed", "reviewer", "version"} - replaced
+    if missing:
+        raise LawFileError(
+            f"law file has no top-level {', '.join(sorted(missing))} line; "
+            "add it before marking the file reviewed"
+        )
+    return "".join(lines)
