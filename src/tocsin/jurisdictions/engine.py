@@ -56,6 +56,7 @@ from tocsin.jurisdictions.results import (
     Assessment,
     CompanyRuleResult,
     PersonResult,
+    RecordKeepingDuty,
 )
 from tocsin.jurisdictions.rulebook import ResidenceMatch, Rulebook, covers_residence
 
@@ -87,6 +88,7 @@ def assess(
         regulator_notices=notices,
         company_rules=assess_company_rules(rulebook, incident),
         rule_versions=rulebook.rule_versions(),
+        record_keeping=list_record_keeping(rulebook, counts),
         overridden_laws=rulebook.overridden,
     )
 
@@ -131,7 +133,7 @@ def _company_person_results(
             continue
         evaluation = evaluate_law(law, incident, group.exposed)
         counts.add(evaluation, match.code or "", group.count, certain=is_certain)
-        if law.individual_notice is None:
+        if law.individual_notice is None or not evaluation.triggered_by:
             continue
         note = "" if is_certain else "residence uncertain; applied to be safe"
         results.append(_person_result(group, match, evaluation, incident, note))
@@ -298,3 +300,19 @@ def assess_company_rules(
             reason = f"applies: company profile meets {conditions}"
         results.append(CompanyRuleResult(law.id, not unmet, reason, law.citation))
     return results
+
+
+def list_record_keeping(
+    rulebook: Rulebook, counts: NoticeCounts
+) -> list[RecordKeepingDuty]:
+    """Return the record-keeping duties of every law the incident involves."""
+    duties = []
+    for law in rulebook:
+        rule = law.record_keeping
+        if rule is None or not rule.required or law.id not in counts.involved_laws:
+            continue
+        reason = rule.note or "the law requires a record of every breach"
+        duties.append(
+            RecordKeepingDuty(law.id, rule.retention_months, reason, law.citation)
+        )
+    return duties

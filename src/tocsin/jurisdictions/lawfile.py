@@ -105,6 +105,7 @@ class NoticeRule:
     recipient_kind: str
     recipient: str
     min_affected: int
+    max_affected: int | None
     count_basis: str
     count_scope: str
     trigger: str
@@ -112,6 +113,15 @@ class NoticeRule:
     order_constraint: str
     form: str
     citation: str
+
+
+@dataclass(frozen=True)
+class RecordKeeping:
+    """A duty to keep a record of every breach, notified or not."""
+
+    required: bool
+    retention_months: int | None
+    note: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ class Law:
     federal_regulator_compliance: bool
     individual_notice: IndividualNoticeRule | None
     notices: tuple[NoticeRule, ...]
+    record_keeping: RecordKeeping | None
     sha256: str
     path: str
     origin: str
@@ -327,6 +338,7 @@ def _build_law(document: Mapping[str, Any], digest: str, path: str, origin: str)
         federal_regulator_compliance=exceptions["federal_regulator_compliance"],
         individual_notice=_build_individual(document["individual_notice"]),
         notices=tuple(_build_notice(item) for item in document["notices"]),
+        record_keeping=_build_record_keeping(document.get("record_keeping")),
         sha256=digest,
         path=path,
         origin=origin,
@@ -378,11 +390,22 @@ def _build_individual(section: Mapping[str, Any] | None) -> IndividualNoticeRule
     )
 
 
+def _build_record_keeping(section: Mapping[str, Any] | None) -> RecordKeeping | None:
+    if section is None:
+        return None
+    return RecordKeeping(
+        required=section["required"],
+        retention_months=section.get("retention_months"),
+        note=section.get("note", ""),
+    )
+
+
 def _build_notice(section: Mapping[str, Any]) -> NoticeRule:
     return NoticeRule(
         recipient_kind=section["recipient_kind"],
         recipient=section["recipient"],
         min_affected=section["min_affected"],
+        max_affected=section.get("max_affected"),
         count_basis=section.get("count_basis", "notified"),
         count_scope=section.get("count_scope", "total"),
         trigger=section.get("trigger", "breach"),
@@ -391,3 +414,33 @@ def _build_notice(section: Mapping[str, Any]) -> NoticeRule:
         form=section.get("form", ""),
         citation=section["citation"],
     )
+
+
+def mark_reviewed_text(text: str, reviewed_on: dt.date, reviewer: str) -> str:
+    """Return law-file text with new review fields and a review version suffix.
+
+    Only the ``last_reviewed``, ``reviewer`` and ``version`` lines change, so
+    comments and layout survive. The version gains ``+reviewed.<date>``
+    because the file content, and so its sha256, changes.
+    """
+    lines = text.splitlines(keepends=True)
+    replaced = set()
+    for index, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key == "last_reviewed":
+            lines[index] = f"last_reviewed: {reviewed_on.isoformat()}\n"
+        elif key == "reviewer":
+            lines[index] = f"reviewer: {json.dumps(reviewer)}\n"
+        elif key == "version":
+            base = line.split(":", 1)[1].strip().strip("'\"").split("+reviewed.")[0]
+            lines[index] = f"version: {base}+reviewed.{reviewed_on.isoformat()}\n"
+        else:
+            continue
+        replaced.add(key)
+    missing = {"last_reviewed", "reviewer", "version"} - replaced
+    if missing:
+        raise LawFileError(
+            f"law file has no top-level {', '.join(sorted(missing))} line; "
+            "add it before marking the file reviewed"
+        )
+    return "".join(lines)

@@ -45,11 +45,14 @@ class NoticeCounts:
     """People counted per law while person groups are assessed."""
 
     by_law: dict[str, LawCounts] = field(default_factory=lambda: defaultdict(LawCounts))
+    involved_laws: set[str] = field(default_factory=set)
 
     def add(
         self, evaluation: Evaluation, residence: str, count: int, certain: bool
     ) -> None:
         """Add ``count`` people to the law's affected and notified counts."""
+        if evaluation.triggered_by:
+            self.involved_laws.add(evaluation.law.id)
         if not evaluation.covered:
             return
         counts = self.by_law[evaluation.law.id]
@@ -145,6 +148,11 @@ def _decide(
     ):
         return False, "not owed: no high risk was found"
     words = BASIS_WORDS[rule.count_basis]
+    if rule.max_affected is not None and count > rule.max_affected:
+        return False, (
+            f"not owed: {count} {words}, above this notice's maximum of "
+            f"{rule.max_affected}; the notice for larger breaches applies"
+        )
     if count >= rule.min_affected:
         return (
             True,

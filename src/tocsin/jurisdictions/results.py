@@ -85,6 +85,16 @@ class CompanyRuleResult:
 
 
 @dataclass(frozen=True)
+class RecordKeepingDuty:
+    """A duty to record the breach, owed whether or not anyone is notified."""
+
+    law_id: str
+    retention_months: int | None
+    reason: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Every obligation found for one incident, with the rules used."""
 
@@ -92,6 +102,7 @@ class Assessment:
     regulator_notices: list[RegulatorNotice]
     company_rules: list[CompanyRuleResult]
     rule_versions: dict[str, tuple[str, str]]
+    record_keeping: list[RecordKeepingDuty] = field(default_factory=list)
     overridden_laws: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +114,7 @@ class Assessment:
                 to_json_value(asdict(notice)) for notice in self.regulator_notices
             ],
             "company_rules": [to_json_value(asdict(r)) for r in self.company_rules],
+            "record_keeping": [to_json_value(asdict(r)) for r in self.record_keeping],
             "rule_versions": {
                 law_id: {"version": version, "sha256": digest}
                 for law_id, (version, digest) in sorted(self.rule_versions.items())

@@ -137,7 +137,7 @@ def load_rulebook(extra_dir: str | Path | None = None) -> Rulebook:
         operator_laws = _load_folder(folder, origin="operator")
         overridden = sorted(set(operator_laws) & set(laws))
         laws.update(operator_laws)
-    logger.info(
+    logger.debug(
         "rulebook loaded", extra={"law_count": len(laws), "overridden": overridden}
     )
     return Rulebook(laws=MappingProxyType(laws), overridden=tuple(overridden))
