@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write_csv
 from tocsin.csvfiles import (
     CsvFileError,
     clean_cell,
@@ -9,7 +10,6 @@ from tocsin.csvfiles import (
     read_csv,
     write_safe_csv,
 )
-from tests.conftest import write_csv
 
 
 def test_cp1252_file_decodes_accented_names(tmp_path: Path) -> None:
@@ -74,7 +74,9 @@ def test_oversized_cell_rejects_only_its_row(tmp_path: Path) -> None:
 
 
 def test_line_breaks_and_controls_leave_cells() -> None:
-    assert clean_cell("Ada\r\nBcc: x@example.com\x00\u200b") == "Ada  Bcc: x@example.com"
+    assert (
+        clean_cell("Ada\r\nBcc: x@example.com\x00\u200b") == "Ada  Bcc: x@example.com"
+    )
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -89,9 +91,9 @@ def test_plain_text_is_not_changed_by_defusing() -> None:
 def test_safe_csv_writes_defused_cells(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
 
-    write_safe_csv(path, ["name"], [["=HYPERLINK(\"x\")"]])
+    write_safe_csv(path, ["name"], [['=HYPERLINK("x")']])
 
-    assert path.read_text().splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\""
+    assert path.read_text().splitlines()[1] == '"\'=HYPERLINK(""x"")"'
 
 
 def test_mixed_encoding_lines_each_decode(tmp_path: Path) -> None:

@@ -70,7 +70,11 @@ def decode_bytes(raw: bytes, label: str) -> tuple[str, str]:
             if not line.isascii():
                 encodings.add("utf-8")
         except UnicodeDecodeError:
-            lines.append(line.decode("cp1252", errors="strict") if _is_cp1252(line) else line.decode("latin-1"))
+            lines.append(
+                line.decode("cp1252", errors="strict")
+                if _is_cp1252(line)
+                else line.decode("latin-1")
+            )
             encodings.add("cp1252")
     encoding = "cp1252" if encodings == {"cp1252"} else "mixed utf-8 and cp1252"
     return "\n".join(lines), encoding
@@ -138,12 +142,19 @@ def _rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[CsvRow]:
             problem = f"has {len(cells)} cells, the header has {len(header)}"
             yield CsvRow(number, {}, problem)
             continue
-        too_long = [name for name, cell in zip(header, cells) if len(cell) > MAX_CELL_CHARS]
+        too_long = [
+            name
+            for name, cell in zip(header, cells, strict=True)
+            if len(cell) > MAX_CELL_CHARS
+        ]
         if too_long:
             problem = f"cell '{too_long[0]}' is longer than {MAX_CELL_CHARS} characters"
             yield CsvRow(number, {}, problem)
             continue
-        yield CsvRow(number, {name: clean_cell(cell) for name, cell in zip(header, cells)})
+        yield CsvRow(
+            number,
+            {name: clean_cell(cell) for name, cell in zip(header, cells, strict=True)},
+        )
 
 
 def defuse_formula(value: str) -> str:

@@ -6,6 +6,7 @@ Callers pass ids and counts in ``extra``, never contact details.
 
 import json
 import logging
+import traceback
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else came from ``extra``.
@@ -36,7 +37,8 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            # The exception type only: exception messages from libraries can
-            # quote the values that failed, such as an email address.
+            # The type and the frames only: exception messages from libraries
+            # can quote the values that failed, such as an email address.
             entry["exception"] = record.exc_info[0].__name__
+            entry["traceback"] = "".join(traceback.format_tb(record.exc_info[2]))
         return json.dumps(entry, default=str)

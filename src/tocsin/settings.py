@@ -87,7 +87,10 @@ def _database_settings() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60)
-    sqlite_path = TOCSIN_HOME / "tocsin.sqlite3"
+    # TOCSIN_SQLITE_PATH lets a test's worker processes open the test database.
+    sqlite_path = Path(
+        os.environ.get("TOCSIN_SQLITE_PATH") or TOCSIN_HOME / "tocsin.sqlite3"
+    )
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),
@@ -166,5 +169,7 @@ LOGGING = {
     },
     "loggers": {
         "tocsin": {"level": os.environ.get("TOCSIN_LOG_LEVEL", "INFO")},
+        # The worker's "ready" line, which scripts and tests wait for.
+        "celery.apps.worker": {"level": "INFO"},
     },
 }

@@ -8,19 +8,35 @@ from tocsin.notices.templates import ensure_default_templates
 pytestmark = pytest.mark.django_db
 
 
-def make_version(subject: str = "Notice", text: str = "", html: str = "") -> TemplateVersion:
+def make_version(
+    subject: str = "Notice", text: str = "", html: str = ""
+) -> TemplateVersion:
     template = NoticeTemplate.objects.create(name="t", channel="email")
     return TemplateVersion.objects.create(
-        template=template, number=1, subject=subject, body_text=text, body_html=html,
-        sha256="0" * 64, created_by="test",
+        template=template,
+        number=1,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        sha256="0" * 64,
+        created_by="test",
     )
 
 
 def default_context(**person: str) -> dict:
     return {
-        "person": {"first_name": "Ada", "last_name": "Lovelace", "exposed_labels": ["Your name"]} | person,
-        "company": {"legal_name": "Example Retail Inc.", "contact_phone": "+1-555-0100",
-                    "contact_website": "https://www.example.com", "contact_address": "1 Example St"},
+        "person": {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "exposed_labels": ["Your name"],
+        }
+        | person,
+        "company": {
+            "legal_name": "Example Retail Inc.",
+            "contact_phone": "+1-555-0100",
+            "contact_website": "https://www.example.com",
+            "contact_address": "1 Example St",
+        },
         "incident": {"discovered_date": "November 20, 2026"},
         "required_blocks": select_content_blocks(["credit_freeze_information"]),
         "forbidden": [],

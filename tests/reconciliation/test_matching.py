@@ -27,7 +27,9 @@ def customers(tmp_path: Path, incident: Incident) -> Incident:
 
 
 def import_rows(tmp_path: Path, incident: Incident, rows: str) -> None:
-    import_findings(incident, write_csv(tmp_path / "findings.csv", FINDINGS_HEADER + rows))
+    import_findings(
+        incident, write_csv(tmp_path / "findings.csv", FINDINGS_HEADER + rows)
+    )
 
 
 def test_finding_matches_by_customer_id(tmp_path: Path, customers: Incident) -> None:
@@ -38,13 +40,17 @@ def test_finding_matches_by_customer_id(tmp_path: Path, customers: Incident) -> 
     assert finding.match_method == Finding.Method.CUSTOMER_ID
 
 
-def test_finding_matches_by_email_in_any_case(tmp_path: Path, customers: Incident) -> None:
+def test_finding_matches_by_email_in_any_case(
+    tmp_path: Path, customers: Incident
+) -> None:
     import_rows(tmp_path, customers, "F1,, ADA@EXAMPLE.COM ,email\n")
 
     assert Finding.objects.get().match_method == Finding.Method.EMAIL
 
 
-def test_person_gets_union_of_exposed_elements(tmp_path: Path, customers: Incident) -> None:
+def test_person_gets_union_of_exposed_elements(
+    tmp_path: Path, customers: Incident
+) -> None:
     import_rows(tmp_path, customers, "F1,201,,name;ssn\nF2,,ada@example.com,email\n")
 
     person = AffectedPerson.objects.get()
@@ -66,7 +72,9 @@ def test_conflicting_keys_go_to_review(tmp_path: Path, customers: Incident) -> N
     assert AffectedPerson.objects.count() == 0
 
 
-def test_findings_before_customers_match_later(tmp_path: Path, incident: Incident) -> None:
+def test_findings_before_customers_match_later(
+    tmp_path: Path, incident: Incident
+) -> None:
     import_rows(tmp_path, incident, "F1,201,,name;ssn\n")
     import_customers(incident, write_csv(tmp_path / "customers.csv", CUSTOMERS))
 
@@ -76,7 +84,10 @@ def test_findings_before_customers_match_later(tmp_path: Path, incident: Inciden
 
 
 def test_malformed_rows_are_rejected_and_rest_imported(tmp_path: Path) -> None:
-    rows = "F1,,,email\nF2,,x@example.com,\nF3,7,,name;shoe_size\nF4,,not-an-email,email\nF5,201,,name;ssn\n"
+    rows = (
+        "F1,,,email\nF2,,x@example.com,\nF3,7,,name;shoe_size\n"
+        "F4,,not-an-email,email\nF5,201,,name;ssn\n"
+    )
     path = write_csv(tmp_path / "f.csv", FINDINGS_HEADER + rows)
 
     result = read_findings(path)

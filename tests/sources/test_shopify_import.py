@@ -18,7 +18,9 @@ HEADER = (
     "Default Address City,Default Address Province Code,"
     "Default Address Country Code,Default Address Zip,Phone\n"
 )
-GOOD_ROW = "101,Ada,Lovelace,Ada@Example.com,1 Main St,Austin,tx,US,78701,(512) 555-0101\n"
+GOOD_ROW = (
+    "101,Ada,Lovelace,Ada@Example.com,1 Main St,Austin,tx,US,78701,(512) 555-0101\n"
+)
 
 
 def test_sample_export_reads_every_customer() -> None:
@@ -40,7 +42,9 @@ def test_contact_fields_are_normalized(tmp_path: Path) -> None:
 
 def test_older_export_layout_is_accepted(tmp_path: Path) -> None:
     header = "First Name,Last Name,Email,Address1,City,Province Code,Country Code,Zip\n"
-    path = write_csv(tmp_path / "c.csv", header + "Ada,Lovelace,a@example.com,1 St,X,CA,US,90001\n")
+    path = write_csv(
+        tmp_path / "c.csv", header + "Ada,Lovelace,a@example.com,1 St,X,CA,US,90001\n"
+    )
 
     result = read_shopify_export(path, "shop", AS_OF)
 
@@ -48,7 +52,9 @@ def test_older_export_layout_is_accepted(tmp_path: Path) -> None:
 
 
 def test_unknown_layout_names_missing_columns(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "woo.csv", "user_email,billing_first_name\nx@example.com,Ada\n")
+    path = write_csv(
+        tmp_path / "woo.csv", "user_email,billing_first_name\nx@example.com,Ada\n"
+    )
 
     with pytest.raises(UnknownExportLayout) as raised:
         read_shopify_export(path, "shop", AS_OF)
@@ -61,7 +67,12 @@ def test_unknown_layout_names_missing_columns(tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_rejected_with_row_numbers(tmp_path: Path) -> None:
-    rows = GOOD_ROW + ",,,,,,,,,\n" + "102,Bo,Li,not-an-email,,,,,,\n" + "101,Ada,L,a2@example.com,2 St,X,TX,US,78701,\n"
+    rows = (
+        GOOD_ROW
+        + ",,,,,,,,,\n"
+        + "102,Bo,Li,not-an-email,,,,,,\n"
+        + "101,Ada,L,a2@example.com,2 St,X,TX,US,78701,\n"
+    )
     path = write_csv(tmp_path / "c.csv", HEADER + rows)
 
     result = read_shopify_export(path, "shop", AS_OF)
@@ -74,12 +85,17 @@ def test_bad_rows_are_rejected_with_row_numbers(tmp_path: Path) -> None:
 
 
 def test_invalid_email_with_address_is_kept_with_warning(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "c.csv", HEADER + "103,Cy,Ng,bad@,3 St,Reno,NV,US,89501,\n")
+    path = write_csv(
+        tmp_path / "c.csv", HEADER + "103,Cy,Ng,bad@,3 St,Reno,NV,US,89501,\n"
+    )
 
     result = read_shopify_export(path, "shop", AS_OF)
 
     assert result.contacts[0].email == ""
-    assert result.warnings[0].reason == "email is not a valid address; kept for postal notice"
+    assert (
+        result.warnings[0].reason
+        == "email is not a valid address; kept for postal notice"
+    )
 
 
 def test_cp1252_export_keeps_accented_names(tmp_path: Path) -> None:
@@ -92,7 +108,9 @@ def test_cp1252_export_keeps_accented_names(tmp_path: Path) -> None:
     assert result.contacts[0].last_name == "Müller"
 
 
-def test_import_stores_contacts_in_the_vault(tmp_path: Path, incident: Incident) -> None:
+def test_import_stores_contacts_in_the_vault(
+    tmp_path: Path, incident: Incident
+) -> None:
     path = write_csv(tmp_path / "c.csv", HEADER + GOOD_ROW)
 
     import_customers(incident, path, exported_at=AS_OF)
@@ -101,7 +119,9 @@ def test_import_stores_contacts_in_the_vault(tmp_path: Path, incident: Incident)
     assert open_contact(contact).last_name == "Lovelace"
 
 
-def test_reimporting_the_same_file_stores_nothing_new(tmp_path: Path, incident: Incident) -> None:
+def test_reimporting_the_same_file_stores_nothing_new(
+    tmp_path: Path, incident: Incident
+) -> None:
     path = write_csv(tmp_path / "c.csv", HEADER + GOOD_ROW)
 
     first = import_customers(incident, path, exported_at=AS_OF)
@@ -111,7 +131,9 @@ def test_reimporting_the_same_file_stores_nothing_new(tmp_path: Path, incident: 
     assert Contact.objects.filter(incident=incident).count() == 1
 
 
-def test_updated_export_adds_only_new_customers(tmp_path: Path, incident: Incident) -> None:
+def test_updated_export_adds_only_new_customers(
+    tmp_path: Path, incident: Incident
+) -> None:
     import_customers(incident, write_csv(tmp_path / "a.csv", HEADER + GOOD_ROW))
     extra = "105,Di,Fe,di@example.com,5 St,Boise,ID,US,83702,\n"
 
@@ -120,8 +142,12 @@ def test_updated_export_adds_only_new_customers(tmp_path: Path, incident: Incide
     assert Contact.objects.filter(incident=incident).count() == 2
 
 
-def test_import_records_rejections_without_values(tmp_path: Path, incident: Incident) -> None:
-    path = write_csv(tmp_path / "c.csv", HEADER + GOOD_ROW + "106,Ed,Ox,secret-marker,,,,,,\n")
+def test_import_records_rejections_without_values(
+    tmp_path: Path, incident: Incident
+) -> None:
+    path = write_csv(
+        tmp_path / "c.csv", HEADER + GOOD_ROW + "106,Ed,Ox,secret-marker,,,,,,\n"
+    )
 
     file_import = import_customers(incident, path)
 

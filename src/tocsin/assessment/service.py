@@ -58,7 +58,12 @@ def group_people(incident: Incident) -> tuple[list[PersonGroup], dict[str, list]
         members[key].append(person_id)
         exposed_of[key] = (residence or None, frozenset(elements))
     groups = [
-        PersonGroup(key=key, residence=exposed_of[key][0], exposed=exposed_of[key][1], count=len(ids))
+        PersonGroup(
+            key=key,
+            residence=exposed_of[key][0],
+            exposed=exposed_of[key][1],
+            count=len(ids),
+        )
         for key, ids in members.items()
     ]
     return groups, members
@@ -123,12 +128,30 @@ def summarize_changes(previous: AssessmentRun | None, run: AssessmentRun) -> lis
     old_versions, new_versions = previous.rule_versions, run.rule_versions
     for law_id in sorted(set(old_versions) | set(new_versions)):
         if old_versions.get(law_id) != new_versions.get(law_id):
-            changes.append({"law_id": law_id, "change": "law file", "from": old_versions.get(law_id), "to": new_versions.get(law_id)})
-    old_counts = Counter(previous.obligations.filter(is_owed=True).values_list("law_id", flat=True))
-    new_counts = Counter(run.obligations.filter(is_owed=True).values_list("law_id", flat=True))
+            changes.append(
+                {
+                    "law_id": law_id,
+                    "change": "law file",
+                    "from": old_versions.get(law_id),
+                    "to": new_versions.get(law_id),
+                }
+            )
+    old_counts = Counter(
+        previous.obligations.filter(is_owed=True).values_list("law_id", flat=True)
+    )
+    new_counts = Counter(
+        run.obligations.filter(is_owed=True).values_list("law_id", flat=True)
+    )
     for law_id in sorted(set(old_counts) | set(new_counts)):
         if old_counts[law_id] != new_counts[law_id]:
-            changes.append({"law_id": law_id, "change": "people owed", "from": old_counts[law_id], "to": new_counts[law_id]})
+            changes.append(
+                {
+                    "law_id": law_id,
+                    "change": "people owed",
+                    "from": old_counts[law_id],
+                    "to": new_counts[law_id],
+                }
+            )
     return changes
 
 
@@ -143,16 +166,24 @@ def assess_incident(incident: Incident, actor: str = "system") -> AssessmentRun:
     profile = CompanyProfile.objects.first() or CompanyProfile()
     groups, members = group_people(incident)
     assessment = assess(rulebook, incident_facts(incident, profile), groups)
-    previous = AssessmentRun.objects.filter(incident=incident).order_by("-created_at").first()
+    previous = (
+        AssessmentRun.objects.filter(incident=incident).order_by("-created_at").first()
+    )
     with transaction.atomic():
         run = AssessmentRun.objects.create(
             incident=incident,
             actor=actor,
             people_count=sum(len(ids) for ids in members.values()),
-            rule_versions={law: list(version) for law, version in assessment.rule_versions.items()},
+            rule_versions={
+                law: list(version) for law, version in assessment.rule_versions.items()
+            },
         )
-        Obligation.objects.bulk_create(_obligation_rows(run, assessment, members), batch_size=500)
-        RegulatorNotice.objects.bulk_create(_regulator_rows(run, assessment), batch_size=500)
+        Obligation.objects.bulk_create(
+            _obligation_rows(run, assessment, members), batch_size=500
+        )
+        RegulatorNotice.objects.bulk_create(
+            _regulator_rows(run, assessment), batch_size=500
+        )
         run.changes_since_previous = summarize_changes(previous, run)
         run.save(update_fields=["changes_since_previous"])
         record_audit_event(
@@ -168,5 +199,8 @@ def assess_incident(incident: Incident, actor: str = "system") -> AssessmentRun:
                 "changes": len(run.changes_since_previous),
             },
         )
-    logger.info("incident assessed", extra={"incident_id": str(incident.pk), "run_id": str(run.pk)})
+    logger.info(
+        "incident assessed",
+        extra={"incident_id": str(incident.pk), "run_id": str(run.pk)},
+    )
     return run

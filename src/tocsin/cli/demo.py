@@ -22,7 +22,9 @@ DEMO_INCIDENT = [
     "--name", "Demo: checkout skimmer",
     "--discovered-at", "2026-11-20T14:30",
     "--timezone", "America/Chicago",
-    "--elements", "name;email;username;password;ssn;drivers_license;card_number;card_security_code;card_last4",
+    "--elements",
+    "name;email;username;password;ssn;drivers_license;"
+    "card_number;card_security_code;card_last4",
 ]  # fmt: skip
 
 
@@ -34,8 +36,12 @@ class DemoRun:
         self.env = os.environ | {
             "TOCSIN_HOME": str(home),
             "TOCSIN_SMTP_PORT": str(smtp_port),
-            "TOCSIN_MASTER_KEY_FILE": str(home.parent / f"{home.name}-keys" / "master.key"),
-            "TOCSIN_AUDIT_SIGNING_KEY_FILE": str(home.parent / f"{home.name}-keys" / "audit-signing.key"),
+            "TOCSIN_MASTER_KEY_FILE": str(
+                home.parent / f"{home.name}-keys" / "master.key"
+            ),
+            "TOCSIN_AUDIT_SIGNING_KEY_FILE": str(
+                home.parent / f"{home.name}-keys" / "audit-signing.key"
+            ),
             "TOCSIN_LOG_LEVEL": "WARNING",
         }
         self.env.pop("DATABASE_URL", None)
@@ -45,9 +51,13 @@ class DemoRun:
     def tocsin(self, *args: str) -> str:
         """Run one ``tocsin`` command and return its standard output."""
         command = [sys.executable, "-m", "tocsin.cli", *args]
-        done = subprocess.run(command, env=self.env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, env=self.env, capture_output=True, text=True, check=False
+        )
         if done.returncode != 0:
-            raise click.ClickException(f"'tocsin {args[0]}' failed:\n{done.stderr.strip()}")
+            raise click.ClickException(
+                f"'tocsin {args[0]}' failed:\n{done.stderr.strip()}"
+            )
         return done.stdout
 
     def start_worker(self) -> None:
@@ -55,7 +65,9 @@ class DemoRun:
         log = (self.home / "worker.log").open("w")
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "tocsin.cli", "worker", "--concurrency", "2"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def stop_worker(self) -> None:
@@ -74,8 +86,13 @@ def count_owed_email(run: DemoRun, incident_id: str) -> dict:
 
 
 @click.command()
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"),
-              show_default=True, help="Data folder of the demo; emptied first.")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/demo"),
+    show_default=True,
+    help="Data folder of the demo; emptied first.",
+)
 def demo(home: Path) -> None:
     """Run a full breach-notification run on the bundled sample data."""
     home = home.resolve()
@@ -86,16 +103,35 @@ def demo(home: Path) -> None:
         click.echo(run.tocsin("init"), nl=False)
         run.start_worker()
         try:
-            incident_id = json.loads(run.tocsin("incident", "create", "--json", *DEMO_INCIDENT))["id"]
+            incident_id = json.loads(
+                run.tocsin("incident", "create", "--json", *DEMO_INCIDENT)
+            )["id"]
             click.echo(f"incident {incident_id}")
-            for kind, name in (("customers", "shopify_customers.csv"), ("findings", "findings.csv")):
-                click.echo(f"import {kind}: " + run.tocsin("import", kind, str(SAMPLES / name), "--incident", incident_id).strip())
-            click.echo("assess: " + run.tocsin("assess", "--incident", incident_id).strip())
-            click.echo("notify: " + run.tocsin("notify", "--incident", incident_id).strip())
+            for kind, name in (
+                ("customers", "shopify_customers.csv"),
+                ("findings", "findings.csv"),
+            ):
+                click.echo(
+                    f"import {kind}: "
+                    + run.tocsin(
+                        "import", kind, str(SAMPLES / name), "--incident", incident_id
+                    ).strip()
+                )
+            click.echo(
+                "assess: " + run.tocsin("assess", "--incident", incident_id).strip()
+            )
+            click.echo(
+                "notify: " + run.tocsin("notify", "--incident", incident_id).strip()
+            )
             first_count = sink.message_count
-            click.echo("notify again: " + run.tocsin("notify", "--incident", incident_id).strip())
+            click.echo(
+                "notify again: "
+                + run.tocsin("notify", "--incident", incident_id).strip()
+            )
             report = home / "report.html"
-            click.echo(run.tocsin("status", "--incident", incident_id, "--report", str(report)))
+            click.echo(
+                run.tocsin("status", "--incident", incident_id, "--report", str(report))
+            )
             summary = count_owed_email(run, incident_id)
         finally:
             run.stop_worker()
@@ -107,17 +143,31 @@ def check_demo(summary: dict, sink: SmtpSink, first_count: int) -> None:
     sent = summary["attempts"].get("sent", 0)
     problems = []
     if sink.message_count != sent:
-        problems.append(f"SMTP server received {sink.message_count} messages, {sent} attempts were sent")
+        problems.append(
+            f"SMTP server received {sink.message_count} messages, "
+            f"{sent} attempts were sent"
+        )
     if sink.message_count != first_count:
-        problems.append(f"the second notify sent {sink.message_count - first_count} more messages")
+        problems.append(
+            f"the second notify sent {sink.message_count - first_count} more messages"
+        )
     if sink.duplicate_recipients():
-        problems.append(f"{len(sink.duplicate_recipients())} recipients got more than one message")
-    owed_email = sent + summary["attempts"].get("failed", 0) + summary["attempts"].get("in_doubt", 0)
+        problems.append(
+            f"{len(sink.duplicate_recipients())} recipients got more than one message"
+        )
+    owed_email = (
+        sent
+        + summary["attempts"].get("failed", 0)
+        + summary["attempts"].get("in_doubt", 0)
+    )
     if sent != owed_email:
         problems.append(f"{owed_email - sent} email notices were not sent")
     if problems:
         raise click.ClickException("demo check failed: " + "; ".join(problems))
-    click.echo(f"demo check passed: {sent} people owed an email notice, {sink.message_count} messages received, no duplicates")
+    click.echo(
+        f"demo check passed: {sent} people owed an email notice, "
+        f"{sink.message_count} messages received, no duplicates"
+    )
 
 
 COMMANDS: list[click.Command] = [demo]

@@ -6,9 +6,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from typing import TYPE_CHECKING
+
 import click
 
 from tocsin.errors import TocsinError
+
+if TYPE_CHECKING:
+    from tocsin.incidents.models import BackgroundJob, Incident
 
 
 def fail(error: TocsinError) -> None:
@@ -17,7 +22,7 @@ def fail(error: TocsinError) -> None:
     sys.exit(1)
 
 
-def load_incident(incident_id: str):  # noqa: ANN201
+def load_incident(incident_id: str) -> "Incident":
     """Return the incident with this id, or exit with a clear message."""
     from django.core.exceptions import ValidationError
 
@@ -27,7 +32,8 @@ def load_incident(incident_id: str):  # noqa: ANN201
         return Incident.objects.get(pk=incident_id)
     except (Incident.DoesNotExist, ValidationError):
         click.echo(
-            f"error: no incident with id {incident_id!r}; list them with 'tocsin status'",
+            f"error: no incident with id {incident_id!r}; "
+            "list them with 'tocsin status'",
             err=True,
         )
         sys.exit(1)
@@ -77,16 +83,45 @@ def incident() -> None:
 
 @incident.command("create")
 @click.option("--name", required=True, help="A short name for the incident.")
-@click.option("--discovered-at", required=True, help="ISO date-time the breach was discovered.")
-@click.option("--timezone", "zone_name", default="UTC", show_default=True, help="IANA zone of --discovered-at.")
-@click.option("--elements", required=True, help="Exposed data element codes, separated by ';'.")
-@click.option("--encrypted/--not-encrypted", default=False, help="Whether the exposed data was encrypted.")
-@click.option("--key-compromised", is_flag=True, help="The encryption key was taken too.")
-@click.option("--retention-days", type=click.IntRange(1, 3650), default=365, show_default=True,
-              help="Days to keep contact data after notifications complete.")
+@click.option(
+    "--discovered-at", required=True, help="ISO date-time the breach was discovered."
+)
+@click.option(
+    "--timezone",
+    "zone_name",
+    default="UTC",
+    show_default=True,
+    help="IANA zone of --discovered-at.",
+)
+@click.option(
+    "--elements", required=True, help="Exposed data element codes, separated by ';'."
+)
+@click.option(
+    "--encrypted/--not-encrypted",
+    default=False,
+    help="Whether the exposed data was encrypted.",
+)
+@click.option(
+    "--key-compromised", is_flag=True, help="The encryption key was taken too."
+)
+@click.option(
+    "--retention-days",
+    type=click.IntRange(1, 3650),
+    default=365,
+    show_default=True,
+    help="Days to keep contact data after notifications complete.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new incident as JSON.")
-def create_incident(name: str, discovered_at: str, zone_name: str, elements: str, encrypted: bool,
-                    key_compromised: bool, retention_days: int, as_json: bool) -> None:
+def create_incident(
+    name: str,
+    discovered_at: str,
+    zone_name: str,
+    elements: str,
+    encrypted: bool,
+    key_compromised: bool,
+    retention_days: int,
+    as_json: bool,
+) -> None:
     """Open an incident: what was exposed and when it was discovered."""
     from tocsin.audit.trail import record_audit_event
     from tocsin.incidents.elements import parse_elements
@@ -97,14 +132,26 @@ def create_incident(name: str, discovered_at: str, zone_name: str, elements: str
     if unknown or not known:
         raise click.BadParameter(
             f"unknown data element codes {unknown}; run 'tocsin elements' for the list"
-            if unknown else "name at least one exposed data element", param_hint="--elements")
+            if unknown
+            else "name at least one exposed data element",
+            param_hint="--elements",
+        )
     created = Incident.objects.create(
-        name=name[:200], discovered_at=discovered, timezone_name=zone_name,
-        exposed_elements=sorted(known), data_encrypted=encrypted,
-        key_compromised=key_compromised, retention_days=retention_days,
+        name=name[:200],
+        discovered_at=discovered,
+        timezone_name=zone_name,
+        exposed_elements=sorted(known),
+        data_encrypted=encrypted,
+        key_compromised=key_compromised,
+        retention_days=retention_days,
     )
-    record_audit_event("incident.created", object_type="incident", object_id=created.pk,
-                       incident_ref=created.pk, payload={"elements": sorted(known)})
+    record_audit_event(
+        "incident.created",
+        object_type="incident",
+        object_id=created.pk,
+        incident_ref=created.pk,
+        payload={"elements": sorted(known)},
+    )
     if as_json:
         click.echo(json.dumps({"id": str(created.pk), "name": created.name}))
     else:
@@ -120,7 +167,7 @@ def elements() -> None:
         click.echo(element.value)
 
 
-def wait_or_report(job, wait: bool) -> None:  # noqa: ANN001
+def wait_or_report(job: "BackgroundJob", wait: bool) -> None:
     """Wait for a job and print its result, or print its id."""
     from tocsin.incidents.jobs import wait_for_job
 
@@ -138,9 +185,16 @@ def wait_or_report(job, wait: bool) -> None:  # noqa: ANN001
 @click.argument("kind", type=click.Choice(["customers", "findings"]))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--incident", "incident_id", required=True, help="Incident id.")
-@click.option("--source", default="shopify-export", show_default=True, help="Source name for customers.")
+@click.option(
+    "--source",
+    default="shopify-export",
+    show_default=True,
+    help="Source name for customers.",
+)
 @click.option("--wait/--no-wait", default=True, help="Wait for the worker to finish.")
-def import_file(kind: str, path: Path, incident_id: str, source: str, wait: bool) -> None:
+def import_file(
+    kind: str, path: Path, incident_id: str, source: str, wait: bool
+) -> None:
     """Import a Shopify customer export or a forensic findings CSV."""
     from tocsin.incidents.jobs import create_job
     from tocsin.reconciliation.tasks import import_findings_job
@@ -168,8 +222,12 @@ def assess(incident_id: str, wait: bool) -> None:
 
 @click.command()
 @click.option("--incident", "incident_id", required=True, help="Incident id.")
-@click.option("--wait/--no-wait", default=True, help="Wait until every email attempt ends.")
-@click.option("--timeout", type=float, default=1800, show_default=True, help="Seconds to wait.")
+@click.option(
+    "--wait/--no-wait", default=True, help="Wait until every email attempt ends."
+)
+@click.option(
+    "--timeout", type=float, default=1800, show_default=True, help="Seconds to wait."
+)
 def notify(incident_id: str, wait: bool, timeout: float) -> None:
     """Plan notices for everyone owed one and send them by email."""
     from tocsin.delivery.progress import wait_for_delivery

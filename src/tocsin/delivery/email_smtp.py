@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from tocsin.audit.trail import record_audit_event
 from tocsin.delivery.errors import ProviderUnavailable
-from tocsin.errors import PermanentError
 from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.errors import PermanentError
 from tocsin.incidents.models import CompanyProfile
 from tocsin.notices.context import build_notice_context
 from tocsin.notices.rendering import RenderedNotice, render_notice
@@ -44,17 +44,25 @@ def claim_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
     token = uuid.uuid4().hex
     claimed = DeliveryAttempt.objects.filter(
         pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
-    ).update(status=DeliveryAttempt.Status.SENDING, claim_token=token, started_at=timezone.now())
+    ).update(
+        status=DeliveryAttempt.Status.SENDING,
+        claim_token=token,
+        started_at=timezone.now(),
+    )
     if not claimed:
         return []
     return list(
         DeliveryAttempt.objects.filter(claim_token=token).select_related(
-            "notice__incident", "notice__person__contact", "notice__template_version__template"
+            "notice__incident",
+            "notice__person__contact",
+            "notice__template_version__template",
         )
     )
 
 
-def build_email(notice: Notice, rendered: RenderedNotice, recipient: str) -> EmailMultiAlternatives:
+def build_email(
+    notice: Notice, rendered: RenderedNotice, recipient: str
+) -> EmailMultiAlternatives:
     """Return the email for a notice: plain text with an HTML alternative.
 
     No List-Unsubscribe header: a legal notice is not marketing, and an
@@ -65,14 +73,19 @@ def build_email(notice: Notice, rendered: RenderedNotice, recipient: str) -> Ema
         body=rendered.text,
         from_email=settings.TOCSIN_NOTICE_SENDER,
         to=[recipient],
-        headers={"Message-ID": notice_message_id(notice), "X-Tocsin-Notice": notice.reference},
+        headers={
+            "Message-ID": notice_message_id(notice),
+            "X-Tocsin-Notice": notice.reference,
+        },
     )
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
     return message
 
 
-def render_for(attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile) -> tuple:
+def render_for(
+    attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile
+) -> tuple:
     """Return the rendered notice and recipient address for an attempt."""
     notice = attempt.notice
     person = notice.person
@@ -92,7 +105,9 @@ def render_for(attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile
     return render_notice(notice.template_version, context), contact.email
 
 
-def _record(attempt: DeliveryAttempt, status: str, *, code: str = "", body_sha256: str = "") -> None:
+def _record(
+    attempt: DeliveryAttempt, status: str, *, code: str = "", body_sha256: str = ""
+) -> None:
     with transaction.atomic():
         attempt.status = status
         attempt.error_code = code
@@ -126,9 +141,9 @@ def _record(attempt: DeliveryAttempt, status: str, *, code: str = "", body_sha25
 
 def _release(attempts: list[DeliveryAttempt]) -> None:
     ids = [a.pk for a in attempts]
-    DeliveryAttempt.objects.filter(pk__in=ids, status=DeliveryAttempt.Status.SENDING).update(
-        status=DeliveryAttempt.Status.PENDING, claim_token=""
-    )
+    DeliveryAttempt.objects.filter(
+        pk__in=ids, status=DeliveryAttempt.Status.SENDING
+    ).update(status=DeliveryAttempt.Status.PENDING, claim_token="")
 
 
 def send_email_attempts(attempt_ids: list[str]) -> int:
@@ -140,7 +155,9 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
     """
     attempts = claim_attempts(attempt_ids)
     if not attempts:
-        logger.warning("no claimable attempts in batch", extra={"batch_size": len(attempt_ids)})
+        logger.warning(
+            "no claimable attempts in batch", extra={"batch_size": len(attempt_ids)}
+        )
         return 0
     contacts = open_contacts(a.notice.person.contact for a in attempts)
     company = CompanyProfile.objects.first() or CompanyProfile()
@@ -150,7 +167,9 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
         _release(attempts)
-        raise ProviderUnavailable(f"SMTP server unreachable ({type(error).__name__}); retrying") from error
+        raise ProviderUnavailable(
+            f"SMTP server unreachable ({type(error).__name__}); retrying"
+        ) from error
     try:
         for index, attempt in enumerate(attempts):
             try:
@@ -158,29 +177,49 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
             except PermanentError as error:
                 # Nothing was sent: a notice that cannot render fails here
                 # and is listed, instead of going out incomplete.
-                logger.error("notice failed to render", extra={"attempt_id": str(attempt.pk), "error": type(error).__name__})
+                logger.error(
+                    "notice failed to render",
+                    extra={
+                        "attempt_id": str(attempt.pk),
+                        "error": type(error).__name__,
+                    },
+                )
                 _record(attempt, DeliveryAttempt.Status.FAILED, code="render-failed")
                 continue
             try:
-                connection.send_messages([build_email(attempt.notice, rendered, recipient)])
+                connection.send_messages(
+                    [build_email(attempt.notice, rendered, recipient)]
+                )
             except smtplib.SMTPRecipientsRefused as error:
                 code = str(next(iter(error.recipients.values()))[0])
                 if code.startswith("5"):
                     _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{code}")
                     continue
                 _release(attempts[index:])
-                raise ProviderUnavailable(f"SMTP server deferred a recipient (code {code}); retrying") from error
+                raise ProviderUnavailable(
+                    f"SMTP server deferred a recipient (code {code}); retrying"
+                ) from error
             except smtplib.SMTPResponseException as error:
                 if 500 <= error.smtp_code < 600:
-                    _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{error.smtp_code}")
+                    _record(
+                        attempt,
+                        DeliveryAttempt.Status.FAILED,
+                        code=f"smtp-{error.smtp_code}",
+                    )
                     continue
                 _release(attempts[index:])
-                raise ProviderUnavailable(f"SMTP server answered {error.smtp_code}; retrying") from error
+                raise ProviderUnavailable(
+                    f"SMTP server answered {error.smtp_code}; retrying"
+                ) from error
             except (smtplib.SMTPServerDisconnected, OSError) as error:
-                # The server may have taken the message before the line dropped.
-                _record(attempt, DeliveryAttempt.Status.IN_DOUBT, code="smtp-disconnected")
+                # The server may have taken the message before it hung up.
+                _record(
+                    attempt, DeliveryAttempt.Status.IN_DOUBT, code="smtp-disconnected"
+                )
                 _release(attempts[index + 1 :])
-                raise ProviderUnavailable("SMTP connection lost during a send; retrying") from error
+                raise ProviderUnavailable(
+                    "SMTP connection lost during a send; retrying"
+                ) from error
             _record(attempt, DeliveryAttempt.Status.SENT, body_sha256=rendered.sha256())
             sent += 1
     finally:

@@ -27,11 +27,15 @@ class Notice(models.Model):
         NO_CHANNEL = "no_channel"  # owed, but no permitted channel reaches it
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    incident = models.ForeignKey(Incident, related_name="notices", on_delete=models.CASCADE)
+    incident = models.ForeignKey(
+        Incident, related_name="notices", on_delete=models.CASCADE
+    )
     person = models.ForeignKey(
         AffectedPerson, related_name="notices", on_delete=models.CASCADE
     )
-    run = models.ForeignKey(AssessmentRun, related_name="notices", on_delete=models.PROTECT)
+    run = models.ForeignKey(
+        AssessmentRun, related_name="notices", on_delete=models.PROTECT
+    )
     template_version = models.ForeignKey(
         TemplateVersion, related_name="notices", on_delete=models.PROTECT
     )
@@ -54,7 +58,7 @@ class Notice(models.Model):
 
     @property
     def reference(self) -> str:
-        """Return the short reference printed on the notice for support calls."""
+        """Return the short reference printed on the notice for support."""
         return self.id.hex[:10].upper()
 
 
@@ -81,7 +85,9 @@ class DeliveryAttempt(models.Model):
         IN_DOUBT = "in_doubt"  # the worker died during the provider call
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    notice = models.ForeignKey(Notice, related_name="attempts", on_delete=models.CASCADE)
+    notice = models.ForeignKey(
+        Notice, related_name="attempts", on_delete=models.CASCADE
+    )
     channel = models.CharField(max_length=10, choices=Channel)
     provider = models.CharField(max_length=40, blank=True)
     sequence = models.PositiveSmallIntegerField(default=1)

@@ -58,9 +58,7 @@ def _earliest_deadline(obligations: list[Obligation]) -> datetime | None:
 
 def email_is_permitted(obligations: list[Obligation]) -> bool:
     """Return whether every owed law accepts an emailed notice."""
-    return all(
-        ELECTRONIC_METHODS & set(o.permitted_methods) for o in obligations
-    )
+    return all(ELECTRONIC_METHODS & set(o.permitted_methods) for o in obligations)
 
 
 @transaction.atomic
@@ -73,7 +71,9 @@ def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
     """
     run = AssessmentRun.objects.filter(incident=incident).latest()
     version = approved_version(DEFAULT_EMAIL_TEMPLATE)
-    existing = set(Notice.objects.filter(incident=incident).values_list("person_id", flat=True))
+    existing = set(
+        Notice.objects.filter(incident=incident).values_list("person_id", flat=True)
+    )
     owed = _owed_obligations(run)
     notices, attempts, no_channel = [], [], 0
     people = {p.pk: p for p in incident.affected_people.select_related("contact")}
@@ -116,7 +116,8 @@ def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
         object_id=incident.pk,
         actor=actor,
         incident_ref=incident.pk,
-        payload=plan.__dict__ | {"run_id": str(run.pk), "template_version": str(version.pk)},
+        payload=plan.__dict__
+        | {"run_id": str(run.pk), "template_version": str(version.pk)},
     )
     return plan
 

@@ -27,7 +27,7 @@ EMAIL_MAX_RETRIES = 150
 
 
 def retry_countdown(retries: int) -> int:
-    """Return seconds before the next retry: exponential, full jitter, <=600."""
+    """Return seconds to the next retry: exponential, full jitter, <= 600."""
     return get_exponential_backoff_interval(
         factor=2, retries=retries, maximum=600, full_jitter=True
     )
@@ -59,7 +59,9 @@ def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
         if self.request.retries >= self.max_retries:
             fail_exhausted_attempts(attempt_ids)
             raise
-        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries))
+        raise self.retry(
+            exc=error, countdown=retry_countdown(self.request.retries)
+        ) from error
 
 
 # Publishing costs about 15 ms a message on the embedded SQLite broker, so

@@ -15,7 +15,9 @@ from tocsin.incidents.models import BackgroundJob, Incident
 logger = logging.getLogger(__name__)
 
 
-def create_job(incident: Incident, kind: str, params: dict[str, Any], task: Any) -> BackgroundJob:
+def create_job(
+    incident: Incident, kind: str, params: dict[str, Any], task: Any
+) -> BackgroundJob:
     """Store a job and enqueue its task once the row is committed.
 
     Enqueuing after commit means a worker never receives an id it cannot
@@ -46,7 +48,12 @@ def run_job(job_id: str, work: Callable[[BackgroundJob], dict[str, Any]]) -> Non
         _finish(job, BackgroundJob.Status.FAILED, {}, str(error))
         raise
     except Exception as error:
-        _finish(job, BackgroundJob.Status.FAILED, {}, f"internal error ({type(error).__name__}); see the worker log")
+        _finish(
+            job,
+            BackgroundJob.Status.FAILED,
+            {},
+            f"internal error ({type(error).__name__}); see the worker log",
+        )
         raise
     _finish(job, BackgroundJob.Status.DONE, result, "")
 
@@ -57,7 +64,9 @@ def _finish(job: BackgroundJob, status: str, result: dict, error: str) -> None:
     )
 
 
-def wait_for_job(job: BackgroundJob, timeout_s: float = 600, poll_s: float = 0.25) -> BackgroundJob:
+def wait_for_job(
+    job: BackgroundJob, timeout_s: float = 600, poll_s: float = 0.25
+) -> BackgroundJob:
     """Block until a job finishes; return it, or raise ``JobFailed``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -57,7 +57,9 @@ def build_notice_context(
         "person": {
             "first_name": contact.first_name,
             "last_name": contact.last_name,
-            "exposed_labels": [ELEMENT_LABELS.get(code, code) for code in sorted(exposed)],
+            "exposed_labels": [
+                ELEMENT_LABELS.get(code, code) for code in sorted(exposed)
+            ],
         },
         "company": {
             "legal_name": company.legal_name,

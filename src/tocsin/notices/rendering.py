@@ -33,7 +33,7 @@ class RenderedNotice:
     html: str
 
     def sha256(self) -> str:
-        """Return a digest of the rendered text, stored in place of the text."""
+        """Return a digest of the rendered text, stored instead of the text."""
         joined = "\x1f".join((self.subject, self.text, self.html))
         return hashlib.sha256(joined.encode()).hexdigest()
 
@@ -76,13 +76,19 @@ def select_content_blocks(required: list[str]) -> list[dict[str, str]]:
             "notices/defaults/content_blocks.yaml"
         )
     return [
-        {"id": block_id, "title": blocks[block_id]["title"], "text": blocks[block_id]["text"]}
+        {
+            "id": block_id,
+            "title": blocks[block_id]["title"],
+            "text": blocks[block_id]["text"],
+        }
         for block_id in sorted(set(required))
         if blocks[block_id]["kind"] == "block"
     ]
 
 
-def _render_one(version: TemplateVersion, field: str, source: str, context: dict) -> str:
+def _render_one(
+    version: TemplateVersion, field: str, source: str, context: dict
+) -> str:
     try:
         return _compile(source, field == "html").render(context)
     except TemplateError as error:
@@ -103,5 +109,9 @@ def render_notice(version: TemplateVersion, context: dict[str, Any]) -> Rendered
     """Render a template version with a person's context, in the sandbox."""
     subject = _render_one(version, "subject", version.subject, context)
     text = _render_one(version, "text", version.body_text, context)
-    html = _render_one(version, "html", version.body_html, context) if version.body_html else ""
+    html = (
+        _render_one(version, "html", version.body_html, context)
+        if version.body_html
+        else ""
+    )
     return RenderedNotice(subject=clean_subject(subject), text=text, html=html)

@@ -15,7 +15,7 @@ BUNDLED_APPROVER = "bundled-default"
 
 
 def version_sha256(subject: str, body_text: str, body_html: str) -> str:
-    """Return the digest that identifies a version's text in the audit trail."""
+    """Return the digest that names a version's text in the audit trail."""
     joined = "\x1f".join((subject, body_text, body_html))
     return hashlib.sha256(joined.encode()).hexdigest()
 

@@ -37,7 +37,9 @@ def _contacts_by_index(incident: Incident, field: str, values: set[str]) -> dict
 
 
 def _decide(finding: Finding, by_id: dict, by_email: dict) -> int | None:
-    id_match = by_id.get(finding.customer_id_index) if finding.customer_id_index else None
+    id_match = (
+        by_id.get(finding.customer_id_index) if finding.customer_id_index else None
+    )
     email_match = by_email.get(finding.email_index) if finding.email_index else None
     if id_match and email_match and id_match != email_match:
         finding.status = Finding.Status.REVIEW
@@ -117,7 +119,9 @@ def match_findings(incident: Incident) -> MatchReport:
         incident_ref=incident.pk,
         payload=report.__dict__,
     )
-    logger.info("findings matched", extra={"incident_id": str(incident.pk)} | report.__dict__)
+    logger.info(
+        "findings matched", extra={"incident_id": str(incident.pk)} | report.__dict__
+    )
     return report
 
 
@@ -127,7 +131,9 @@ def _upsert_people(incident: Incident, elements_by_contact: dict) -> dict:
         for person in AffectedPerson.objects.filter(incident=incident)
     }
     residences = dict(
-        Contact.objects.filter(pk__in=elements_by_contact).values_list("pk", "residence")
+        Contact.objects.filter(pk__in=elements_by_contact).values_list(
+            "pk", "residence"
+        )
     )
     new_people = []
     for contact_id, elements in elements_by_contact.items():

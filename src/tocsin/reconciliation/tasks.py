@@ -12,7 +12,9 @@ from tocsin.reconciliation.imports import import_findings
 
 def _import(job: BackgroundJob) -> dict:
     path = Path(job.params["path"])
-    file_import = import_findings(job.incident, path, actor=job.params.get("actor", "system"))
+    file_import = import_findings(
+        job.incident, path, actor=job.params.get("actor", "system")
+    )
     return {"file_import_id": str(file_import.pk)}
 
 

@@ -44,7 +44,11 @@ def _obligation_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
         )
         row["owed" if obligation.is_owed else "not_owed"] += 1
         deadline = obligation.deadline or obligation.outer_limit
-        if obligation.is_owed and deadline and (row["deadline"] is None or deadline < row["deadline"]):
+        if (
+            obligation.is_owed
+            and deadline
+            and (row["deadline"] is None or deadline < row["deadline"])
+        ):
             row["deadline"] = deadline
     rows = list(grouped.values())
     for row in rows:
@@ -66,23 +70,31 @@ def _regulator_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
             "order": notice.order_constraint,
             "citation": notice.citation,
         }
-        for notice in run.regulator_notices.all().order_by("-is_owed", "law_id", "recipient_kind")
+        for notice in run.regulator_notices.all().order_by(
+            "-is_owed", "law_id", "recipient_kind"
+        )
     ]
 
 
 def build_summary(incident: Incident) -> dict[str, Any]:
     """Return the incident's run summary as plain data."""
     zone = incident.timezone_name
-    run = AssessmentRun.objects.filter(incident=incident).order_by("-created_at").first()
-    findings = Counter(Finding.objects.filter(incident=incident).values_list("status", flat=True))
+    run = (
+        AssessmentRun.objects.filter(incident=incident).order_by("-created_at").first()
+    )
+    findings = Counter(
+        Finding.objects.filter(incident=incident).values_list("status", flat=True)
+    )
     unmatched = list(
-        Finding.objects.filter(incident=incident, status=Finding.Status.UNMATCHED).values(
-            "finding_ref", "row_number"
-        )
+        Finding.objects.filter(
+            incident=incident, status=Finding.Status.UNMATCHED
+        ).values("finding_ref", "row_number")
     )
     residences = Counter(incident.affected_people.values_list("residence", flat=True))
     notices = dict(
-        Notice.objects.filter(incident=incident).values_list("status").annotate(n=Count("pk"))
+        Notice.objects.filter(incident=incident)
+        .values_list("status")
+        .annotate(n=Count("pk"))
     )
     by_kind: dict[str, list] = defaultdict(list)
     for file_import in incident.file_imports.all():
@@ -143,12 +155,14 @@ def render_summary_text(summary: dict[str, Any]) -> str:
                 f"  {kind:<10} {item['file']}: {item['accepted']} rows accepted, "
                 f"{item['rejected']} rejected ({item['encoding']})"
             )
-            lines.extend(f"    row {r['row']}: {r['reason']}" for r in item["rejections"])
+            lines.extend(
+                f"    row {r['row']}: {r['reason']}" for r in item["rejections"]
+            )
     findings = summary["findings"]
     lines += [
         "",
-        f"Findings: {findings['matched']} matched, {findings['unmatched']} not matched, "
-        f"{findings['review']} for review",
+        f"Findings: {findings['matched']} matched, "
+        f"{findings['unmatched']} not matched, {findings['review']} for review",
     ]
     lines.extend(
         f"  not matched: finding {row['finding_ref'] or '-'} (row {row['row_number']})"
@@ -158,13 +172,14 @@ def render_summary_text(summary: dict[str, Any]) -> str:
         f"Affected people: {summary['affected_people']} "
         f"({summary['unknown_residence']} with unknown residence)",
         "",
-        "Obligations to individuals (jurisdiction, law, owed, not owed, earliest deadline)",
+        "Obligations to individuals "
+        "(jurisdiction, law, owed, not owed, earliest deadline)",
     ]
     for row in summary["obligations"]:
         deadline = row["deadline"] or row["deadline_text"]
         lines.append(
-            f"  {row['jurisdiction']:<10} {row['law_id']:<20} {row['owed']:>5} {row['not_owed']:>5}  "
-            f"{deadline}  [v{row['version']}]"
+            f"  {row['jurisdiction']:<10} {row['law_id']:<20} "
+            f"{row['owed']:>5} {row['not_owed']:>5}  {deadline}  [v{row['version']}]"
         )
     lines += ["", "Regulator, consumer reporting agency and media notices"]
     for row in summary["regulator_notices"]:
@@ -174,6 +189,13 @@ def render_summary_text(summary: dict[str, Any]) -> str:
             f"  {row['law_id']:<20} {row['recipient_kind']:<26} {state:<8} "
             f"{row['affected']}/{row['threshold']}  {deadline}"
         )
-    lines += ["", "Notices: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items()))]
-    lines.append("Email attempts: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items())))
+    lines += [
+        "",
+        "Notices: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items())),
+    ]
+    lines.append(
+        "Email attempts: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
+    )
     return "\n".join(lines)

@@ -62,7 +62,9 @@ def import_customers(
             rows_accepted=len(result.contacts),
             rows_rejected=len(rejected),
             rejections=rejections_as_json(rejected),
-            warnings=rejections_as_json([(w.row_number, w.reason) for w in result.warnings]),
+            warnings=rejections_as_json(
+                [(w.row_number, w.reason) for w in result.warnings]
+            ),
         )
         record_audit_event(
             "customers.imported",

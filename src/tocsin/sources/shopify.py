@@ -67,7 +67,9 @@ def map_columns(header: list[str], label: str) -> dict[str, str]:
         found = next((alias for alias in aliases if alias in present), None)
         if found:
             mapping[name] = found
-    missing = [COLUMN_ALIASES[name][0] for name in REQUIRED_FIELDS if name not in mapping]
+    missing = [
+        COLUMN_ALIASES[name][0] for name in REQUIRED_FIELDS if name not in mapping
+    ]
     if missing or not ({"customer_id", "address1"} & set(mapping)):
         expected = ", ".join(missing or ["Customer ID", "Default Address Address1"])
         raise UnknownExportLayout(
@@ -109,7 +111,9 @@ def row_to_contact(
     values["country_code"] = values.get("country_code", "").upper()
     values["province_code"] = values.get("province_code", "").upper()
     email, email_problem = normalize_email(values.get("email", ""))
-    phone, phone_problem = normalize_phone(values.get("phone", ""), values["country_code"])
+    phone, phone_problem = normalize_phone(
+        values.get("phone", ""), values["country_code"]
+    )
     values["email"], values["phone"] = email, phone
     has_address = bool(values.get("address1") and values.get("country_code"))
     if not (values.get("customer_id") or email):

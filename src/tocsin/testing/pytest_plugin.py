@@ -10,6 +10,8 @@ PostgreSQL with the broker from ``TOCSIN_TEST_BROKER_URL``.
 
 import os
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +66,29 @@ def tocsin_master_key() -> str:
     from tocsin.vault.keys import ensure_master_key
 
     return str(ensure_master_key())
+
+
+@pytest.fixture
+def start_worker(transactional_db: None, tmp_path: Path) -> Iterator:
+    """Return a function that starts worker processes on the test database.
+
+    Every worker started is stopped when the test ends. Queued tasks left
+    by an earlier test are purged first, so each test sees only its own.
+    """
+    from tocsin.celery import app
+    from tocsin.testing.workers import WorkerProcess
+
+    app.control.purge()
+    workers: list[WorkerProcess] = []
+
+    def start(concurrency: int = 1, queues: str | None = None) -> WorkerProcess:
+        worker = WorkerProcess(
+            tmp_path / f"worker-{len(workers)}.log", concurrency, queues
+        )
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -29,7 +29,9 @@ class RecordingHandler:
         self.messages: list[Message] = []
         self.recipients: Counter[str] = Counter()
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
         message = message_from_bytes(envelope.original_content or b"")
         with self.lock:
             self.messages.append(message)
@@ -78,4 +80,6 @@ class SmtpSink:
     def duplicate_recipients(self) -> list[str]:
         """Return recipients that received more than one message."""
         with self.handler.lock:
-            return [rcpt for rcpt, count in self.handler.recipients.items() if count > 1]
+            return [
+                rcpt for rcpt, count in self.handler.recipients.items() if count > 1
+            ]
