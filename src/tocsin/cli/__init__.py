@@ -25,9 +25,9 @@ def main() -> None:
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, keys, rules, run
+    from tocsin.cli import audit, keys, rules, run, vault
 
-    for module in (run, rules, audit, keys):
+    for module in (run, rules, audit, keys, vault):
         for command in module.COMMANDS:
             main.add_command(command)
 
