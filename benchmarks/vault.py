@@ -1,10 +1,10 @@
 """Benchmark the vault against plain, unencrypted storage in the same database.
 
 Stores N synthetic contacts through ``store_contacts``, looks 10,000 of them
-up by email through the blind index, and purges them; then does the same
-with a plain table holding the same values unencrypted, through the same
-ORM path (``bulk_create`` in batches of 2,000). The ratio between the two
-is the cost of encryption.
+up by email through the blind index, and purges them. It then does the same
+with a plain table of the same values unencrypted, through the same ORM
+path (``bulk_create`` in batches of 2,000). The ratio between the two is
+the cost of encryption.
 
     PYTHONPATH=src python benchmarks/vault.py --count 100000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/tocsin_bench \

@@ -56,9 +56,9 @@ class InstallationKey(models.Model):
 class Contact(models.Model):
     """One affected person's contact details, encrypted with the incident key.
 
-    ``encrypted_fields`` holds one AES-256-GCM ciphertext per personal field,
-    each bound to this row's id and the field name. Provenance columns name
-    the source record, not the person.
+    ``encrypted_fields`` contains one AES-256-GCM ciphertext per personal
+    field, each bound to this row's id and the field name. Provenance columns
+    name the source record, not the person.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -81,10 +81,10 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # Lookups always filter by incident and one blind index. With
-        # separate single-column indexes SQLite's planner picked the incident
-        # index and scanned the incident's rows, about 6 ms per lookup at
-        # 20,000 contacts; the composite indexes make a lookup one seek.
+        # Lookups filter by incident and one blind index. With separate
+        # single-column indexes SQLite's planner picked the incident index and
+        # scanned the incident's rows (about 6 ms per lookup at 20,000
+        # contacts). A composite index makes each lookup one seek.
         indexes = [
             models.Index(
                 fields=["incident", "email_index"], name="vault_contact_email"
@@ -102,7 +102,7 @@ class Contact(models.Model):
 
 
 class PurgeSummary(models.Model):
-    """What an incident's vault held, written before a purge deletes it.
+    """Summary of an incident's vault, written before a purge deletes it.
 
     Counts per residence let reports and regulators' questions about how many
     people in each jurisdiction were notified be answered after the purge.

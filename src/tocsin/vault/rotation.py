@@ -38,7 +38,7 @@ class RotationReport:
 
 @dataclass(frozen=True)
 class KeyStatus:
-    """Which master keys wrap the stored keys, for ``tocsin keys status``."""
+    """Counts of stored keys per master key, for ``tocsin keys status``."""
 
     provider: str
     current_key_id: str

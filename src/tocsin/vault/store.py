@@ -146,7 +146,7 @@ def load_incident_keys(incident_id: uuid.UUID, *, create: bool) -> IncidentKeys 
 def _cached_keys(incident_id: uuid.UUID) -> IncidentKeys | None:
     # Opening and finding contacts many times in a row (sending notices)
     # should not cost a data key query each. A purge in this process drops
-    # the cache entry; after a purge in another process the contacts are
+    # the cache entry. After a purge in another process the contacts are
     # gone, so a stale key finds and decrypts nothing.
     keys = _latest_keys.get(incident_id)
     if keys is not None:
@@ -306,14 +306,14 @@ def find_contacts(
     normalizes to nothing matches no contact.
     """
     criteria = {"email": email, "phone": phone, "customer_id": customer_id}
-    given = {kind: value for kind, value in criteria.items() if value is not None}
-    if not given:
+    requested = {kind: value for kind, value in criteria.items() if value is not None}
+    if not requested:
         raise ValueError("find_contacts needs email, phone or customer_id")
     contacts = Contact.objects.filter(incident_id=incident.pk)
     keys = _cached_keys(incident.pk)
     if keys is None:
         return contacts.none()
-    for kind, value in given.items():
+    for kind, value in requested.items():
         index = crypto.compute_blind_index(keys, kind, crypto.NORMALIZERS[kind](value))
         if not index:
             return contacts.none()

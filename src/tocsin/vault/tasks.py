@@ -1,6 +1,6 @@
 """Celery tasks that purge vaults whose retention window has ended.
 
-Both take ids only, so the broker never holds contact details, and both can
+Both take ids only, so the broker never receives contact details, and both can
 run twice safely: a purge resumes or reports that it is already done.
 """
 

@@ -77,7 +77,7 @@ class TransitKeyProvider(KeyProvider):
         except requests.RequestException as error:
             logger.warning("vault transit request failed", extra={"path": path})
             raise KeyProviderUnavailable(
-                f"Vault at {self.address} did not answer ({type(error).__name__}); "
+                f"Vault at {self.address} did not respond ({type(error).__name__}); "
                 "check VAULT_ADDR and that Vault is unsealed, then retry"
             ) from None
         return self._parse(response, path)
