@@ -196,7 +196,7 @@ def _determination_notice(law: Law, counts: LawCounts) -> RegulatorNotice:
     return RegulatorNotice(
         law_id=law.id,
         recipient_kind="regulator",
-        recipient=recipient,
+        recipient=f"{recipient}: written no-harm finding",
         affected_count=counts.excused_by_risk_finding,
         threshold=1,
         owed=True,
