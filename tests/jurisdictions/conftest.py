@@ -31,7 +31,7 @@ def rulebook() -> Rulebook:
 
 
 def make_incident(**changes: object) -> IncidentFacts:
-    """Return incident facts discovered at DISCOVERED with ``changes`` applied."""
+    """Return incident facts discovered at DISCOVERED, with ``changes``."""
     company = changes.pop("company", None)
     if isinstance(company, dict):
         company = CompanyProfile(**company)

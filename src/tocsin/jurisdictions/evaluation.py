@@ -81,7 +81,10 @@ def evaluate_law(
     excepted = _safe_harbor(law, incident)
     if excepted:
         code, reason = excepted
-        return Evaluation(law, True, False, False, reason, triggered, code)
+        # Under GDPR encryption excuses only the individual notice, so the
+        # people still count towards the supervisory authority notice.
+        counts = code == "encryption" and not law.encryption.excuses_regulator_notice
+        return Evaluation(law, True, counts, False, reason, triggered, code)
     return _apply_risk_test(law, incident, triggered)
 
 

@@ -62,6 +62,7 @@ class EncryptionException:
     applies: bool
     key_compromise_defeats: bool
     includes_redaction: bool
+    excuses_regulator_notice: bool = True
 
 
 @dataclass(frozen=True)
