@@ -230,6 +230,13 @@ ELEMENTS = [
         "Tex. Bus. & Com. Code 521.002", "US-TX", ("name", "passport"), False, "US-TX"
     ),
     PersonCase("Ind. Code 24-4.9-2-10", "US-IN", ("ssn",), True, "US-IN"),
+    PersonCase(
+        "Ind. Code 24-4.9-2-10 (credit card number)",
+        "US-IN",
+        ("name", "card_number"),
+        True,
+        "US-IN",
+    ),
     PersonCase("Cal. Civ. Code 1798.82(h)", "US-CA", ("ssn",), False, "US-CA"),
     PersonCase("D.C. Code 28-3851(3)", "US-DC", ("name", "tax_id"), True, "US-DC"),
     PersonCase(
