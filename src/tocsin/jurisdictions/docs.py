@@ -93,7 +93,7 @@ def _law_table(rulebook: Rulebook) -> str:
 
 
 def describe_deadline(rule: DeadlineRule) -> str:
-    """Return a deadline rule in a few words, e.g. 'ASAP, max 45 days'."""
+    """Return a deadline rule as words: "45 calendar days after discovery"."""
     if rule.kind == "with_individual_notice":
         return "with the individual notices"
     if rule.kind == "before_individual_notice":
@@ -108,7 +108,7 @@ def describe_deadline(rule: DeadlineRule) -> str:
 
 
 def describe_notice(rule: NoticeRule) -> str:
-    """Return a notice rule in a few words, e.g. 'Regulator >=501 (...)'."""
+    """Return a notice rule in words: kind, recipient, threshold, deadline."""
     count = f">={rule.min_affected}"
     if rule.max_affected is not None:
         count += f" and <={rule.max_affected}"

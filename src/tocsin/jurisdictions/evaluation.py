@@ -138,10 +138,11 @@ def _apply_risk_test(
     because = f"exposed {'; '.join(triggered)} under {law.citation}"
     trigger = law.individual_notice.trigger if law.individual_notice else "breach"
     if trigger == "high_risk":
-        if finding in (RiskFinding.HIGH_RISK, RiskFinding.NOT_ASSESSED):
-            note = "" if finding is RiskFinding.HIGH_RISK else "; risk not assessed, "
-            note += "treated as high risk" if note else ""
-            reason = f"high risk to the person: {because}{note}"
+        if finding is RiskFinding.HIGH_RISK:
+            reason = f"high risk to the person: {because}"
+            return Evaluation(law, True, True, True, reason, triggered)
+        if finding is RiskFinding.NOT_ASSESSED:
+            reason = f"risk not assessed, so treated as high risk: {because}"
             return Evaluation(law, True, True, True, reason, triggered)
         reason = f"no high risk was found, so individual notice is not owed: {because}"
         return Evaluation(law, True, True, False, reason, triggered, "no_high_risk")
