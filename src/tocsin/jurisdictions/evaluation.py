@@ -1,9 +1,9 @@
 """Apply one law to one person group: is notice owed, why, and by when.
 
-The order of checks follows the statutes: first whether the exposed
-elements are personal information at all, then the exceptions that take
-the incident outside the law (encryption, good-faith employee access,
-compliance with a primary federal regulator), then the risk-of-harm test.
+The checks run in the statutes' order. First, are the exposed elements
+personal information at all? Next, does an exception take the incident
+outside the law (encryption, good-faith employee access, compliance with a
+primary federal regulator)? Last comes the risk-of-harm test.
 People who pass the first two steps count as "affected" for regulator
 thresholds, whatever the risk finding.
 """
@@ -215,8 +215,8 @@ def individual_due(law: Law, incident: IncidentFacts) -> Due:
     """Return when individual notice under ``law`` is due for this incident.
 
     A law-enforcement delay without a clearance time leaves no computable
-    date; a clearance time restarts the clock if it is later than the
-    usual start, which is the reading that keeps the full period.
+    date. A clearance time later than the usual start restarts the clock,
+    because that reading keeps the full period the statute grants.
     """
     notice = law.individual_notice
     if notice is None:

@@ -1,9 +1,10 @@
 """One law file: its typed form and the checks that guard it.
 
-A law file is YAML validated against ``law.schema.json`` and then against
-rules the schema cannot express: every data element code must be a
-``DataElement``, the file name must match the id, the time zone and holiday
-calendar must exist, and company flags must be CompanyProfile fields.
+A law file is YAML validated against ``law.schema.json``. Further checks
+cover what the schema cannot express. Every data element code must be a
+``DataElement`` and the file name must match the id. The time zone and the
+holiday calendar must exist, and company flags must be CompanyProfile
+fields.
 Every error names the file, the field and the fix.
 """
 
@@ -165,8 +166,8 @@ class Law:
         return ZoneInfo(self.time_zone)
 
 
-# The C loader is about ten times faster; PyYAML falls back to pure Python
-# when it was built without libyaml.
+# The libyaml-based loader is much faster than the pure-Python one. PyYAML
+# builds without libyaml lack it, so fall back.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Parsed laws keyed by (sha256 of the file, path, origin): the same bytes
