@@ -240,6 +240,48 @@ ELEMENTS = [
     PersonCase("Cal. Civ. Code 1798.82(h)", "US-CA", ("ssn",), False, "US-CA"),
     PersonCase("D.C. Code 28-3851(3)", "US-DC", ("name", "tax_id"), True, "US-DC"),
     PersonCase(
+        "D.C. Code 28-3851(3) (phone as identifier)",
+        "US-DC",
+        ("phone", "ssn"),
+        True,
+        "US-DC",
+    ),
+    PersonCase(
+        "D.C. Code 28-3851(3) (card without code)",
+        "US-DC",
+        ("name", "card_number"),
+        True,
+        "US-DC",
+    ),
+    PersonCase(
+        "Colo. Rev. Stat. 6-1-716(1)(g)(I)(C)",
+        "US-CO",
+        ("card_number", "card_security_code"),
+        True,
+        "US-CO",
+    ),
+    PersonCase(
+        "Cal. Civ. Code 1798.82(h) (name required)",
+        "US-CA",
+        ("card_number", "card_security_code"),
+        False,
+        "US-CA",
+    ),
+    PersonCase(
+        "S.D. Codified Laws 22-40-19 (biometric only with employee ID)",
+        "US-SD",
+        ("name", "biometric"),
+        False,
+        "US-SD",
+    ),
+    PersonCase(
+        "Or. Rev. Stat. 646A.602 (military ID)",
+        "US-OR",
+        ("name", "military_id"),
+        True,
+        "US-OR",
+    ),
+    PersonCase(
         "Md. Code Com. Law 14-3501(e)", "US-MD", ("name", "genetic"), True, "US-MD"
     ),
     PersonCase("Wis. Stat. 134.98(1)(b)", "US-WI", ("name", "genetic"), True, "US-WI"),
