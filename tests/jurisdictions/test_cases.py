@@ -200,9 +200,16 @@ ELEMENTS = [
         "Mass. Gen. Laws ch. 93H, 1", "US-MA", ("name", "biometric"), False, "US-MA"
     ),
     PersonCase(
-        "N.C. Gen. Stat. 14-113.20(b)",
+        "N.C. Gen. Stat. 75-65(a) (maiden name only with account access)",
         "US-NC",
         ("name", "mothers_maiden_name"),
+        False,
+        "US-NC",
+    ),
+    PersonCase(
+        "N.C. Gen. Stat. 75-61(10) (credit card number)",
+        "US-NC",
+        ("name", "card_number"),
         True,
         "US-NC",
     ),
