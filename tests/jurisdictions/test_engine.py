@@ -270,3 +270,19 @@ def test_assessment_is_repeatable_from_the_same_inputs() -> None:
     second = assess(bundled_rulebook(), incident, [_group("a", None)])
 
     assert first == second
+
+
+def test_rhode_island_requires_the_number_affected() -> None:
+    result = assess_group("US-RI", NAME_SSN).person_results[0]
+
+    assert "number_of_residents_affected" in result.required_content
+    assert result.forbidden_content == ()
+
+
+def test_unknown_residence_reports_conflicting_content_rules() -> None:
+    # Rhode Island requires what Massachusetts and Illinois forbid, so both
+    # lists name the block and the notice team must resolve it.
+    result = assess_group(None, NAME_SSN).person_results[0]
+
+    assert "number_of_residents_affected" in result.required_content
+    assert "number_of_residents_affected" in result.forbidden_content
