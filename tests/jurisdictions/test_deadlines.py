@@ -1,7 +1,10 @@
 """Deadline arithmetic: calendar and business days, zones, DST, leap days."""
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from tocsin.jurisdictions.deadlines import (
     add_business_days,
@@ -10,9 +13,11 @@ from tocsin.jurisdictions.deadlines import (
     describe_period,
     is_business_day,
 )
+from tocsin.jurisdictions.engine import PersonGroup, assess
 from tocsin.jurisdictions.facts import RiskFinding
+from tocsin.jurisdictions.rulebook import bundled_laws_dir, load_rulebook
 
-from .conftest import DISCOVERED, assess_group
+from .conftest import DISCOVERED, assess_group, make_incident
 
 NEW_YORK = ZoneInfo("America/New_York")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -238,3 +243,16 @@ def test_hbnr_individual_outer_limit_is_60_calendar_days() -> None:
     result = _result(assessment, "US-FTC-HBNR")
 
     assert result.outer_limit == dt.datetime(2026, 5, 1, 23, 59, 59, tzinfo=NEW_YORK)
+
+
+def test_vendor_notice_clock_counts_from_the_vendor_notice(tmp_path: Path) -> None:
+    document = yaml.safe_load((bundled_laws_dir() / "US-NY.yaml").read_text())
+    document["individual_notice"]["deadline"]["clock_start"] = "vendor_notice"
+    (tmp_path / "US-NY.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    vendor_notice = dt.datetime(2026, 3, 10, 12, 0, tzinfo=NEW_YORK)
+    incident = make_incident(vendor_notified_at=vendor_notice)
+    group = PersonGroup("g", "US-NY", frozenset(NAME_SSN))
+
+    result = assess(load_rulebook(tmp_path), incident, [group]).person_results[0]
+
+    assert result.outer_limit == dt.datetime(2026, 4, 9, 23, 59, 59, tzinfo=NEW_YORK)
