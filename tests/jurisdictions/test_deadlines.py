@@ -198,13 +198,13 @@ def test_vermont_preliminary_notice_uses_vermont_business_days() -> None:
     assert notice.deadline == dt.datetime(2026, 3, 23, 23, 59, 59, tzinfo=NEW_YORK)
 
 
-def test_california_attorney_general_is_due_15_days_after_individual_deadline() -> None:
+def test_california_ag_is_due_15_days_after_individuals() -> None:
     notice = _notice(assess_group("US-CA", NAME_SSN, 501), "US-CA", "Attorney General")
 
     assert notice.deadline == dt.datetime(2026, 4, 16, 23, 59, 59, tzinfo=LOS_ANGELES)
 
 
-def test_iowa_notice_after_open_ended_individual_notice_has_no_date() -> None:
+def test_iowa_ag_notice_has_no_fixed_date() -> None:
     notice = _notice(assess_group("US-IA", NAME_SSN, 501), "US-IA", "Attorney General")
 
     assert notice.deadline is None

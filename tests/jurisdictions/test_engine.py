@@ -140,7 +140,7 @@ def test_hbnr_does_not_apply_to_hipaa_covered_entities() -> None:
     assert all(r.law_id != "US-FTC-HBNR" for r in assessment.person_results)
 
 
-def test_hbnr_adds_a_second_person_result_next_to_state_law() -> None:
+def test_hbnr_adds_a_result_beside_state_law() -> None:
     company = {"keeps_personal_health_records": True}
 
     assessment = assess_group("US-CA", ("name", "medical"), company=company)
