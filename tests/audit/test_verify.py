@@ -125,7 +125,7 @@ def test_rewritten_tail_contradicts_checkpoint() -> None:
     )
 
 
-def test_rewrite_is_caught_by_file_when_rows_are_deleted() -> None:
+def test_file_checkpoint_catches_deleted_rows() -> None:
     record_events(5)
     write_audit_checkpoint()
     disable_append_only_triggers()
@@ -218,3 +218,31 @@ def test_payload_with_uuid_and_int_keys_verifies() -> None:
     )
 
     assert verify_trail().is_valid
+
+
+def test_verify_command_accepts_public_key_file(tmp_path: Path) -> None:
+    from tocsin.audit.signing import export_public_key
+
+    record_events(2)
+    write_audit_checkpoint()
+    key_file = tmp_path / "audit.pub"
+    key_file.write_text(export_public_key())
+
+    result = CliRunner().invoke(
+        main, ["audit", "verify", "--public-key", str(key_file)]
+    )
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("audit trail verified: 2 events")
+
+
+def test_verify_command_names_missing_public_key(tmp_path: Path) -> None:
+    missing = tmp_path / "none.pub"
+
+    result = CliRunner().invoke(main, ["audit", "verify", "--public-key", str(missing)])
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: public key file {missing} not found; export it with"
+        " `tocsin audit public-key --out FILE`\n"
+    )

@@ -91,6 +91,29 @@ def load_public_key() -> Ed25519PublicKey:
     return load_signing_key().public_key()
 
 
+def load_public_key_file(path: Path) -> Ed25519PublicKey:
+    """Return the Ed25519 public key in a PEM file.
+
+    Lets a machine that has only the exported public key, such as an
+    auditor's, verify the trail without the private key.
+    """
+    try:
+        key = serialization.load_pem_public_key(path.read_bytes())
+    except FileNotFoundError:
+        raise SigningKeyError(
+            f"public key file {path} not found; export it with"
+            " `tocsin audit public-key --out FILE`"
+        ) from None
+    except ValueError:
+        key = None
+    if not isinstance(key, Ed25519PublicKey):
+        raise SigningKeyError(
+            f"public key file {path} is not an Ed25519 PEM public key; export"
+            " it again with `tocsin audit public-key --out FILE`"
+        )
+    return key
+
+
 def export_public_key() -> str:
     """Return the public key as PEM text, for auditors and the verifier."""
     pem = load_public_key().public_bytes(

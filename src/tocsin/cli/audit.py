@@ -88,15 +88,23 @@ def checkpoint_command(force: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Checkpoint file to check against; defaults to the data folder's.",
 )
-def verify_command(checkpoint_file: Path | None) -> None:
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PEM public key to check signatures with; defaults to the signing key's.",
+)
+def verify_command(checkpoint_file: Path | None, public_key_file: Path | None) -> None:
     """Check all events and checkpoints; exit 1 naming the first broken one.
 
     Streams the events, so it runs in constant memory on long trails.
     """
+    from tocsin.audit.signing import load_public_key_file
     from tocsin.audit.verify import verify_trail
 
     try:
-        report = verify_trail(checkpoint_file=checkpoint_file)
+        public_key = load_public_key_file(public_key_file) if public_key_file else None
+        report = verify_trail(public_key=public_key, checkpoint_file=checkpoint_file)
     except TocsinError as error:
         raise click.ClickException(str(error)) from None
     if report.is_valid:
