@@ -14,7 +14,7 @@ BUNDLE is the bundle folder or its .zip. The script checks:
 3. that every event in audit/events.jsonl hashes to its stored hash, that
    events and chain links form one unbroken chain, and that every signed
    checkpoint in audit/checkpoints.jsonl verifies and names the hash the
-   chain holds at its sequence.
+   chain has at its sequence.
 
 Pass --public-key with a copy of the key obtained from the organisation
 (``tocsin audit public-key``), not the one inside the bundle: the bundled key
@@ -349,25 +349,34 @@ def main(argv: list[str] | None = None) -> int:
     if not args.bundle.exists():
         print(f"bundle {args.bundle} not found", file=sys.stderr)
         return 2
-    bundle = Bundle(args.bundle)
-    if args.public_key is not None:
-        key_text = args.public_key.read_text()
-    else:
-        key_text = bundle.read(PUBLIC_KEY_NAME).decode()
-        print("note: using the public key inside the bundle; pass --public-key")
+
     try:
-        public_key = load_public_key_pem(key_text)
-    except ValueError as error:
-        print(f"public key is invalid: {error}", file=sys.stderr)
+        bundle = Bundle(args.bundle)
+        public_key = _read_public_key(bundle, args.public_key)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        print(f"cannot read the bundle or key: {error}", file=sys.stderr)
         return 2
+
     report = Report()
-    check_manifest(bundle, public_key, report)
-    check_chain(bundle, public_key, report)
+    try:
+        check_manifest(bundle, public_key, report)
+        check_chain(bundle, public_key, report)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        # A file the manifest needs is missing or malformed: that is a
+        # failed check, not a usage error.
+        report.fail(f"bundle is unreadable: {type(error).__name__}: {error}")
     if report.failures:
         print(f"bundle verification FAILED: {len(report.failures)} problem(s)")
         return 1
     print("bundle verified")
     return 0
+
+
+def _read_public_key(bundle: Bundle, key_path: Path | None) -> bytes:
+    if key_path is not None:
+        return load_public_key_pem(key_path.read_text())
+    print("note: using the public key inside the bundle; pass --public-key")
+    return load_public_key_pem(bundle.read(PUBLIC_KEY_NAME).decode())
 
 
 if __name__ == "__main__":

@@ -235,3 +235,23 @@ def test_script_hash_fields_match_trail() -> None:
     from tocsin.audit.trail import HASHED_FIELD_NAMES
 
     assert load_script().HASHED_FIELD_NAMES == HASHED_FIELD_NAMES
+
+
+@pytest.mark.django_db
+def test_missing_manifest_fails_cleanly(tmp_path: Path) -> None:
+    bundle = build_bundle(tmp_path)
+    (bundle.folder / "manifest.json").unlink()
+
+    result = run_script(bundle.folder)
+
+    assert result.returncode == 1
+    assert "FAILED: bundle is unreadable: FileNotFoundError:" in result.stdout
+
+
+def test_missing_public_key_file_is_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "bundle").mkdir()
+
+    result = run_script(tmp_path / "bundle", "--public-key", tmp_path / "no.pub")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("cannot read the bundle or key: [Errno 2]")
