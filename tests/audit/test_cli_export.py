@@ -59,9 +59,7 @@ def test_export_writes_verifiable_bundle(tmp_path: Path, incident_id: str) -> No
     assert "ok: checked hashes of 3 audit events" in checked.stdout
 
 
-def test_export_bundle_holds_compliance_records(
-    tmp_path: Path, incident_id: str
-) -> None:
+def test_export_includes_compliance_records(tmp_path: Path, incident_id: str) -> None:
     out = tmp_path / "bundle"
 
     CliRunner().invoke(

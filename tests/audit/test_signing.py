@@ -53,7 +53,7 @@ def test_missing_key_names_the_fix(audit_key_files: Path) -> None:
     )
 
 
-def test_key_file_that_is_not_a_key_is_rejected(audit_key_files: Path) -> None:
+def test_non_key_file_is_rejected(audit_key_files: Path) -> None:
     path = audit_key_files / "key.pem"
     path.write_text("not a key")
     path.chmod(0o600)

@@ -24,7 +24,7 @@ def test_drill_is_recorded_with_follow_ups() -> None:
     assert drill.follow_ups == ["shorten SMS timeout"]
 
 
-def test_drill_audit_payload_holds_no_free_text() -> None:
+def test_drill_payload_excludes_free_text() -> None:
     record_drill("2026-11-20", "scenario text", "results text", ["a"], today=TODAY)
 
     event = AuditEvent.objects.get()

@@ -172,7 +172,7 @@ def test_other_extension_is_rejected(tmp_path: Path) -> None:
 
 
 def test_json_scalar_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(InvalidIRExport, match="must hold an object, a list"):
+    with pytest.raises(InvalidIRExport, match="must contain an object, a list"):
         read_ir_export(write_json(tmp_path, 42))
 
 
@@ -180,4 +180,4 @@ def test_empty_export_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(InvalidIRExport) as raised:
         read_ir_export(write_json(tmp_path, []))
 
-    assert str(raised.value) == "IR export export.json holds no incident records"
+    assert str(raised.value) == "IR export export.json contains no incident records"

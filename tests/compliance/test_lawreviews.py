@@ -24,7 +24,7 @@ def test_never_reviewed_law_is_due() -> None:
     assert due.last_reviewed_on is None
 
 
-def test_file_review_date_within_a_year_is_not_due() -> None:
+def test_recent_file_review_not_due() -> None:
     assert laws_due_for_review(DECEMBER, [law("US-CA", date(2026, 1, 1))]) == []
 
 

@@ -2,7 +2,7 @@
 
 The writer is generic: callers gather artifacts from any app (events,
 notices, law files, compliance records) and pass them in, so this app needs
-no knowledge of the others. The bundle holds the artifacts, a control map,
+no knowledge of the others. The bundle contains the artifacts, a control map,
 a summary PDF, the public key, and ``manifest.json`` listing the SHA-256 of
 every file, signed with the audit key in ``manifest.sig``.
 ``scripts/verify_evidence.py`` checks a bundle with Python and the public

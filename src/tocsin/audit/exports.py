@@ -1,10 +1,10 @@
 """Export of audit events, chain links and checkpoints for evidence bundles.
 
-An incident's events are a subset of one chain shared by all incidents. To
-let a verifier follow the chain across the gaps, the export also writes a
-chain link (sequence, previous hash, event hash; no fields) for every other
-event in the exported range. Together with the signed checkpoints, the
-events can then be tied to a chain head that was signed with the audit key.
+An incident's events are a subset of one chain shared by all incidents.
+The export also writes a chain link for every other event in the exported
+range: its sequence, previous hash and event hash, without its fields. A
+verifier can then follow the chain across the gaps and tie the incident's
+events to a chain head that was signed with the audit key.
 """
 
 import json
@@ -24,7 +24,7 @@ from tocsin.audit.trail import HASHED_FIELD_NAMES, hashed_fields_of_row
 
 @dataclass(frozen=True)
 class EventExport:
-    """What ``export_incident_events`` wrote."""
+    """Counts and sequence range of one ``export_incident_events`` run."""
 
     event_count: int
     link_count: int

@@ -26,7 +26,7 @@ def render_summary_pdf(
     """Return a PDF listing the incident facts and each artifact's controls.
 
     WeasyPrint renders from an HTML string with no base URL, so the PDF
-    never fetches a remote resource. Facts must hold ids, counts and codes
+    never fetches a remote resource. Facts must contain ids, counts and codes
     only, like audit payloads.
     """
     from weasyprint import HTML

@@ -22,9 +22,9 @@ from django.utils import timezone
 from tocsin.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
-# Rows per INSERT statement: well under SQLite's limit of bound parameters
-# (12 columns per row) and large enough that a batch of thousands of events
-# costs a handful of round trips.
+# Rows per INSERT statement, so a batch of thousands of events costs a handful
+# of round trips. On SQLite, Django lowers it further to keep within the
+# limit on bound parameters.
 BULK_INSERT_BATCH_SIZE = 500
 
 

@@ -1,12 +1,12 @@
 """Verification of the whole audit trail against its hashes and checkpoints.
 
 ``verify_trail`` streams the events in sequence order, so memory stays flat
-however long the trail is. It checks, for every event, that the sequence has
-no gap, that ``previous_hash`` is the hash of the event before, and that the
-stored hash matches the event's fields; then that every signed checkpoint
-(from the database and from the checkpoint file) has a valid signature and
-names the hash that the chain holds at its sequence; and finally that the
-chain head row agrees with the last event.
+however long the trail is. For every event it checks that the sequence has
+no gap, that ``previous_hash`` is the hash of the event before, and that
+the stored hash matches the event's fields. Every signed checkpoint, from
+the database and from the checkpoint file, must have a valid signature and
+name the hash that the chain has at its sequence. Finally the chain head
+row must agree with the last event.
 """
 
 import logging

@@ -8,7 +8,7 @@ from django.db import models
 
 
 class VendorKind(models.TextChoices):
-    """What a vendor does with notification data."""
+    """The service a vendor provides with notification data."""
 
     EMAIL = "email", "email provider"
     SMS = "sms", "SMS provider"

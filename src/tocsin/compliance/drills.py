@@ -28,7 +28,7 @@ def record_drill(
 ) -> Drill:
     """Store a drill record and write an audit event.
 
-    The audit payload holds the drill's date and counts only; the scenario
+    The audit payload contains the drill's date and counts only; the scenario
     and results text stay in the drill record.
     """
     held = parse_date(held_on, "held_on")

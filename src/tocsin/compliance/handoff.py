@@ -1,10 +1,11 @@
 """The hand-off of an incident from incident response to notification.
 
 Notification starts from what the IR team established, so an incident is
-opened from the IR tool's export and carries a checklist that must be
-complete before the first notice goes out: scope confirmed, counsel
-engaged, a decision on asking law enforcement for a delay, and the
-regulators' deadlines started. Each step writes an audit event.
+opened from the IR tool's export with a hand-off checklist. The checklist
+must be complete before the first notice goes out. Its items are: scope
+confirmed, counsel engaged, a decision on asking law enforcement for a
+delay, and the regulators' deadlines started. Each step writes an audit
+event.
 """
 
 import hashlib

@@ -59,7 +59,7 @@ def read_ir_export(path: Path) -> list[IRIncident]:
     """
     records = _load_records(path)
     if not records:
-        raise InvalidIRExport(f"IR export {path.name} holds no incident records")
+        raise InvalidIRExport(f"IR export {path.name} contains no incident records")
     incidents: list[IRIncident] = []
     problems: list[str] = []
     for number, record in enumerate(records, start=1):
@@ -106,7 +106,7 @@ def _load_json(path: Path) -> list[dict[str, Any]]:
         isinstance(record, dict) for record in document
     ):
         raise InvalidIRExport(
-            f"IR export {path.name} must hold an object, a list of objects or"
+            f"IR export {path.name} must contain an object, a list of objects or"
             ' {"incidents": [...]}'
         )
     return document

@@ -72,9 +72,9 @@ def laws_due_for_review(
     """Return the law files whose review falls due by the end of ``month``.
 
     A law's last review is the later of its file's own ``review_date`` and
-    the latest recorded sign-off; it is due once that is older than the
-    review interval (365 days by default) on the month's last day. A law
-    never reviewed is always due.
+    the latest recorded sign-off. The law is due when that review is older
+    than the review interval (365 days by default) on the month's last
+    day, or when it was never reviewed.
     """
     month = month or timezone.localdate()
     last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
