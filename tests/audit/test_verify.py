@@ -246,3 +246,24 @@ def test_verify_command_names_missing_public_key(tmp_path: Path) -> None:
         f"Error: public key file {missing} not found; export it with"
         " `tocsin audit public-key --out FILE`\n"
     )
+
+
+def test_unsigned_trail_verifies_without_key(audit_key_files: Path) -> None:
+    (audit_key_files / "key.pem").unlink()
+    record_events(2)
+
+    report = verify_trail()
+
+    assert report.is_valid
+    assert report.checkpoints_checked == 0
+
+
+def test_missing_key_with_checkpoints_is_an_error(audit_key_files: Path) -> None:
+    from tocsin.audit.errors import SigningKeyError
+
+    record_events(2)
+    write_audit_checkpoint()
+    (audit_key_files / "key.pem").unlink()
+
+    with pytest.raises(SigningKeyError, match="not found; run `tocsin audit init"):
+        verify_trail()

@@ -22,7 +22,8 @@ from tocsin.audit.checkpoints import (
     stored_checkpoints,
 )
 from tocsin.audit.conf import checkpoint_file_path, verify_chunk_size
-from tocsin.audit.models import AuditChainHead, AuditEvent
+from tocsin.audit.errors import SigningKeyError
+from tocsin.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from tocsin.audit.signing import compute_key_id, is_signature_valid, load_public_key
 from tocsin.audit.trail import (
     GENESIS_HASH,
@@ -85,8 +86,8 @@ def verify_trail(
     checkpoints are written to the file first.
     """
     report = TrailReport()
-    public_key = public_key or load_public_key()
     checkpoint_file = checkpoint_file or checkpoint_file_path()
+    public_key = public_key or _load_public_key_if_needed(checkpoint_file)
     checkpoints = _collect_checkpoints(report, public_key, checkpoint_file)
     _verify_events(report, checkpoints)
     _verify_head(report)
@@ -111,9 +112,25 @@ def verify_trail(
     return report
 
 
+def _load_public_key_if_needed(checkpoint_file: Path) -> Ed25519PublicKey | None:
+    """Return the signing key's public half, or None while nothing is signed.
+
+    A new installation whose key was never created can still verify its
+    chain; once any checkpoint exists, a missing key is an error.
+    """
+    try:
+        return load_public_key()
+    except SigningKeyError:
+        if AuditCheckpoint.objects.exists() or checkpoint_file.exists():
+            raise
+        return None
+
+
 def _collect_checkpoints(
-    report: TrailReport, public_key: Ed25519PublicKey, checkpoint_file: Path
+    report: TrailReport, public_key: Ed25519PublicKey | None, checkpoint_file: Path
 ) -> dict[int, list[SignedCheckpoint]]:
+    if public_key is None:
+        return {}
     key_id = compute_key_id(public_key)
     from_database = stored_checkpoints()
     try:
