@@ -25,9 +25,19 @@ def main() -> None:
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, demo, keys, rules, run, services, vault
+    from tocsin.cli import (
+        audit,
+        compliance,
+        demo,
+        keys,
+        rules,
+        run,
+        services,
+        vault,
+    )
 
-    for module in (run, services, demo, rules, audit, keys, vault):
+    groups = (run, services, demo, rules, audit, compliance, keys, vault)
+    for module in groups:
         for command in module.COMMANDS:
             main.add_command(command)
 
