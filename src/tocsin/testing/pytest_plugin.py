@@ -18,6 +18,12 @@ ON_POSTGRES = os.environ.get("TOCSIN_TEST_PASS") == "postgres"
 os.environ["TOCSIN_HOME"] = os.environ.get("TOCSIN_TEST_HOME") or tempfile.mkdtemp(
     prefix="tocsin-test-"
 )
+# The vault's master key lives outside the data folder, as in production.
+os.environ["TOCSIN_MASTER_KEY_FILE"] = os.environ.get(
+    "TOCSIN_TEST_MASTER_KEY_FILE"
+) or os.path.join(tempfile.mkdtemp(prefix="tocsin-test-keys-"), "master.key")
+for _name in ("TOCSIN_MASTER_KEY", "TOCSIN_MASTER_KEY_PREVIOUS", "TOCSIN_KEY_PROVIDER"):
+    os.environ.pop(_name, None)
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("TOCSIN_BROKER_URL", None)
 if ON_POSTGRES:
@@ -50,3 +56,11 @@ def pytest_collection_modifyitems(
             item.add_marker(SKIP_SLOW)
         if "sqlite_only" in item.keywords and ON_POSTGRES:
             item.add_marker(pytest.mark.skip(reason="checks SQLite files only"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tocsin_master_key() -> str:
+    """Create the test run's master key file, as ``tocsin init`` would."""
+    from tocsin.vault.keys import ensure_master_key
+
+    return str(ensure_master_key())
