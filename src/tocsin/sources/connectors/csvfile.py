@@ -8,6 +8,7 @@ row 1).
 
 import csv
 import io
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,7 +133,8 @@ class CsvExportConnector:
                 self._read_row(header, values, row_number, since, records, rejected)
                 if len(records) + len(rejected) >= self.page_size:
                     break
-            else:
+            at_end = lines.offset >= os.fstat(stream.fileno()).st_size
+            if at_end:
                 return Page(records, None, rejected)
             return Page(records, {"offset": lines.offset, "row": row_number}, rejected)
 

@@ -54,7 +54,8 @@ class SnapshotConnector:
                 line_number += 1
                 if raw.strip():
                     self._read_line(raw, line_number, since, records, rejected)
-                if len(records) + len(rejected) >= self.page_size:
+                is_full = len(records) + len(rejected) >= self.page_size
+                if is_full and offset < self.path.stat().st_size:
                     return Page(
                         records, {"offset": offset, "line": line_number}, rejected
                     )
