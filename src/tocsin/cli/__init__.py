@@ -25,9 +25,9 @@ def main() -> None:
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, keys, rules, run
+    from tocsin.cli import audit, extract, keys, rules, run
 
-    for module in (run, rules, audit, keys):
+    for module in (run, rules, audit, keys, extract):
         for command in module.COMMANDS:
             main.add_command(command)
 

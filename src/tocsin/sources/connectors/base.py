@@ -155,3 +155,27 @@ def stable_record_id(*parts: str) -> str:
     key = hashlib.sha256(b"tocsin-record-id:" + settings.SECRET_KEY.encode()).digest()
     message = "\x1f".join(parts).encode()
     return "h-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def load_source_specs(path: str) -> list[SourceSpec]:
+    """Return the sources listed in a JSON file, in failover order.
+
+    The file is a list of source definitions, or an object with a "sources"
+    list.
+    """
+    import json
+    from pathlib import Path
+
+    try:
+        document = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise SourceConfigError(
+            f"sources file {path!r} not found; set TOCSIN_SOURCES_FILE or pass "
+            "--sources"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise SourceConfigError(
+            f"sources file {path!r} is not valid JSON (line {error.lineno}); correct it"
+        ) from None
+    items = document.get("sources", []) if isinstance(document, dict) else document
+    return [SourceSpec.from_dict(item) for item in items]

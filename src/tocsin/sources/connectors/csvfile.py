@@ -133,10 +133,14 @@ class CsvExportConnector:
                 self._read_row(header, values, row_number, since, records, rejected)
                 if len(records) + len(rejected) >= self.page_size:
                     break
-            at_end = lines.offset >= os.fstat(stream.fileno()).st_size
-            if at_end:
-                return Page(records, None, rejected)
-            return Page(records, {"offset": lines.offset, "row": row_number}, rejected)
+            size = os.fstat(stream.fileno()).st_size
+            rows_read = row_number - 1
+            if lines.offset >= size:
+                return Page(records, None, rejected, total=rows_read)
+            # Rows so far scaled by bytes so far: an estimate for the ETA.
+            total = round(rows_read * (size - header_end) / (lines.offset - header_end))
+            cursor = {"offset": lines.offset, "row": row_number}
+            return Page(records, cursor, rejected, total=total)
 
     def _read_row(
         self,
