@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from tests.conftest import write_csv
 from tocsin.assessment.service import assess_incident
@@ -33,9 +33,7 @@ FINDINGS = "customer_id,exposed_elements\n" + "".join(
 
 
 @pytest.fixture
-def smtp(
-    monkeypatch: pytest.MonkeyPatch, settings: SettingsWrapper
-) -> Iterator[SmtpSink]:
+def smtp(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         monkeypatch.setenv("TOCSIN_SMTP_PORT", str(sink.port))
         settings.EMAIL_PORT = sink.port

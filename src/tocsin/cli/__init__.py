@@ -29,6 +29,7 @@ def _attach_groups() -> None:
         audit,
         compliance,
         demo,
+        extract,
         keys,
         rules,
         run,
@@ -36,7 +37,7 @@ def _attach_groups() -> None:
         vault,
     )
 
-    groups = (run, services, demo, rules, audit, compliance, keys, vault)
+    groups = (run, services, demo, extract, rules, audit, compliance, keys, vault)
     for module in groups:
         for command in module.COMMANDS:
             main.add_command(command)

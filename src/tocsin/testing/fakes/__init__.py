@@ -1,0 +1,1 @@
+"""Fakes of the systems Tocsin talks to, for tests, demos and benchmarks."""
