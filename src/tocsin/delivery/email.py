@@ -21,6 +21,7 @@ from anymail.exceptions import (
     AnymailRecipientsRefused,
     AnymailRequestsAPIError,
 )
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from tocsin.delivery import conf
@@ -123,7 +124,12 @@ class EmailProvider:
                 self.backend, fail_silently=False, **self.options
             )
             sent = connection.send_messages([message])
-        except (AnymailError, smtplib.SMTPException, OSError) as error:
+        except (
+            AnymailError,
+            ImproperlyConfigured,
+            smtplib.SMTPException,
+            OSError,
+        ) as error:
             raise self._map_error(error, idempotency_key) from error
         if not sent:
             raise ProviderUnavailable(
@@ -161,9 +167,12 @@ class EmailProvider:
         # Provider error texts quote addresses; only codes go into messages.
         where = f"provider '{self.name}' attempt '{idempotency_key}'"
         if isinstance(error, AnymailImproperlyInstalled):
+            return ProviderMisconfigured(f"provider '{self.name}': {error}")
+        if isinstance(error, ImproperlyConfigured):
+            # anymail's configuration messages name settings, never recipients.
             return ProviderMisconfigured(
-                f"provider '{self.name}' needs a package that is not installed: "
-                f"{error.missing_package}; install django-anymail's extra for it"
+                f"provider '{self.name}' is misconfigured: {error}; set it in "
+                "the provider's options in TOCSIN_DELIVERY_EMAIL_PROVIDERS"
             )
         if isinstance(error, AnymailRecipientsRefused):
             status = getattr(error, "email_message", None)

@@ -75,8 +75,8 @@ class SqliteStateStore:
         self.clock = clock
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._transaction() as db:
-            db.executescript(_SCHEMA)
+        # executescript commits any open transaction first, so it runs alone.
+        self._connection().executescript(_SCHEMA)
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

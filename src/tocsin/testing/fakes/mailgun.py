@@ -44,7 +44,7 @@ class FakeMailgun(FakeHttpServer):
         expected = "Basic " + base64.b64encode(f"api:{self.api_key}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return FakeResponse(401, b"Forbidden", {"Content-Type": "text/plain"})
-        fields = _multipart_fields(request.headers["content-type"], request.body)
+        fields = _form_fields(request)
         domain = parts[1]
         message_id = f"{time.strftime('%Y%m%d%H%M%S')}.{uuid.uuid4().hex[:12]}@{domain}"
         self.sent.append(fields | {"id": message_id})
@@ -96,6 +96,13 @@ class FakeMailgun(FakeHttpServer):
             "event-data": event_data,
         }
         return WebhookRequest(json.dumps(body).encode(), "application/json", {})
+
+
+def _form_fields(request: RecordedRequest) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        return _multipart_fields(content_type, request.body)
+    return {key: values[0] for key, values in request.form().items()}
 
 
 def _multipart_fields(content_type: str, body: bytes) -> dict[str, Any]:

@@ -90,7 +90,8 @@ class FakeSendGrid(FakeHttpServer):
         Custom args (anymail's ``anymail_id`` and Tocsin's metadata) are
         merged into the event at top level, as SendGrid does.
         """
-        personalization = self.sent[index]["personalizations"][0]
+        message = self.sent[index]
+        personalization = message["personalizations"][0]
         base = {
             "email": personalization["to"][0]["email"],
             "timestamp": int(time.time()),
@@ -98,4 +99,7 @@ class FakeSendGrid(FakeHttpServer):
             "sg_event_id": uuid.uuid4().hex,
             "sg_message_id": uuid.uuid4().hex + ".filter0001",
         }
-        return base | personalization.get("custom_args", {}) | fields
+        custom_args = message.get("custom_args", {}) | personalization.get(
+            "custom_args", {}
+        )
+        return base | custom_args | fields
