@@ -63,7 +63,10 @@ _ANYMAIL_KINDS = {
     EventType.UNSUBSCRIBED: EventKind.OPTED_OUT,
 }
 
-_SMTP_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b|\b([245]\d\d)\b")
+# RFC 3463 enhanced status codes say more than the three-digit reply code,
+# so they are preferred where an MTA response carries both.
+_ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+_REPLY_CODE = re.compile(r"\b([245]\d\d)\b")
 
 
 def event_from_anymail(
@@ -93,9 +96,10 @@ def event_from_anymail(
 
 
 def _event_code(event: AnymailTrackingEvent) -> str:
-    match = _SMTP_STATUS.search(event.mta_response or "")
+    response = event.mta_response or ""
+    match = _ENHANCED_STATUS.search(response) or _REPLY_CODE.search(response)
     if match:
-        return match.group(1) or match.group(2)
+        return match.group(1)
     return str(event.reject_reason or "")
 
 
