@@ -85,6 +85,15 @@ def count_segments(body: str) -> int:
     return segments
 
 
+_PARSE_ERRORS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "INVALID_COUNTRY_CODE",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "NOT_A_NUMBER",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "TOO_SHORT_AFTER_IDD",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "TOO_SHORT_NSN",
+    phonenumbers.NumberParseException.TOO_LONG: "TOO_LONG",
+}
+
+
 def normalize_number(raw: str, default_region: str = "US") -> str:
     """Return ``raw`` as an E.164 number, or raise ``InvalidRecipient``."""
     try:
@@ -92,7 +101,8 @@ def normalize_number(raw: str, default_region: str = "US") -> str:
     except phonenumbers.NumberParseException as error:
         raise InvalidRecipient(
             "phone number could not be parsed "
-            f"({error.error_type.name}); check the contact's phone field"
+            f"({_PARSE_ERRORS.get(error.error_type, error.error_type)}); "
+            "check the contact's phone field"
         ) from error
     if not phonenumbers.is_possible_number(number):
         raise InvalidRecipient(
@@ -107,7 +117,11 @@ def check_sms_country(to_e164: str) -> str:
     if not re.fullmatch(r"\+[1-9]\d{6,14}", to_e164):
         raise InvalidRecipient("phone number is not in E.164 form (+ and digits)")
     number = phonenumbers.parse(to_e164)
-    country = phonenumbers.region_code_for_number(number) or "ZZ"
+    # Numbers in reserved ranges (such as 555-01xx) have no region of their
+    # own; the calling code's main country stands in for them.
+    country = phonenumbers.region_code_for_number(
+        number
+    ) or phonenumbers.region_code_for_country_code(number.country_code)
     allowed = conf.sms_allowed_countries()
     if country not in allowed:
         raise InvalidRecipient(
