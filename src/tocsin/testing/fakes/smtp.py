@@ -3,9 +3,9 @@
 It keeps every message it accepts, so tests can count deliveries per
 notice. With failure rates set it answers some transactions with 421
 (service closing), 451 (temporary failure) or 550 (mailbox unavailable),
-and drops some connections without a reply: before the message is taken
-(nothing stored) or after it is stored (the sender cannot know: an
-in-doubt send). Draws use a seeded ``random.Random``, so a failing run can
+and drops some connections without a reply at the end of DATA: without
+storing the message, or after storing it (the sender cannot tell the two
+apart: an in-doubt send). Draws use a seeded ``random.Random``, so a failing run can
 be repeated.
 """
 
@@ -26,8 +26,8 @@ class FailureRates:
     service_closing_421: float = 0.0
     temporary_451: float = 0.0
     rejected_550: float = 0.0
-    drop_before_data: float = 0.0
-    drop_after_data: float = 0.0
+    drop_without_storing: float = 0.0
+    drop_after_storing: float = 0.0
 
 
 @dataclass
@@ -50,7 +50,7 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         outcome = self.sink.draw()
-        if outcome == "drop_before_data":
+        if outcome == "drop_without_storing":
             server.transport.close()
             return "421 4.4.2 connection dropped"
         if outcome == "service_closing_421":
@@ -60,7 +60,7 @@ class _Handler:
         if outcome == "rejected_550":
             return "550 5.7.1 Message rejected"
         self.sink.store(envelope.content)
-        if outcome == "drop_after_data":
+        if outcome == "drop_after_storing":
             server.transport.close()
         return "250 2.0.0 OK queued"
 
