@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core import mail
 from django.test import override_settings
@@ -321,3 +323,44 @@ def _args(config: dict) -> dict:
         "backend": config["backend"],
         "options": config["options"],
     }
+
+
+def test_slow_provider_fails_over_within_its_timeout(postmark, sendgrid) -> None:
+    slow = postmark_provider(postmark)
+    slow["options"]["timeout"] = 0.3
+    postmark.delay_next(3.0)
+    started = time.monotonic()
+
+    with override_settings(
+        TOCSIN_DELIVERY_EMAIL_PROVIDERS=[slow, sendgrid_provider(sendgrid)]
+    ):
+        receipt = send_notice_email(notice_email(), idempotency_key="att-17")
+
+    assert receipt.provider == "sendgrid"
+    assert receipt.in_doubt_providers == ("postmark",)
+    assert time.monotonic() - started < 2.0
+
+
+def test_open_breaker_stops_calls_to_a_failing_provider(postmark, sendgrid) -> None:
+    postmark.fail_next(500, count=10)
+    providers = [postmark_provider(postmark), sendgrid_provider(sendgrid)]
+
+    with override_settings(
+        TOCSIN_DELIVERY_EMAIL_PROVIDERS=providers, TOCSIN_BREAKER_FAILURE_THRESHOLD=2
+    ):
+        for n in range(5):
+            send_notice_email(notice_email(), idempotency_key=f"att-18-{n}")
+
+    assert len(postmark.requests) == 2
+    assert len(sendgrid.sent) == 5
+
+
+def test_rate_limit_throttles_before_calling_the_provider(postmark) -> None:
+    config = postmark_provider(postmark) | {"rate_per_second": 0.01, "burst": 1}
+
+    with override_settings(TOCSIN_DELIVERY_EMAIL_PROVIDERS=[config]):
+        send_notice_email(notice_email(), idempotency_key="att-19")
+        with pytest.raises(ProviderThrottled):
+            send_notice_email(notice_email(), idempotency_key="att-20")
+
+    assert len(postmark.requests) == 1

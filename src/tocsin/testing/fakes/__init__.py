@@ -154,13 +154,16 @@ class FakeHttpServer:
                 )
                 response = fake._answer(request)
                 payload = response.encoded()
-                self.send_response(response.status)
-                headers = {"Content-Type": "application/json"} | response.headers
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(response.status)
+                    headers = {"Content-Type": "application/json"} | response.headers
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client timed out while a delayed answer waited
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
