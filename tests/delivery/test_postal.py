@@ -79,7 +79,8 @@ def test_unknown_country_name_is_reported_by_code() -> None:
         postal_address_lines(name="A", address1="B", city="C", country_code="XK")
 
     assert str(caught.value) == (
-        "no English name for country 'XK'; add it to tocsin.delivery.postal.COUNTRY_NAMES"
+        "no English name for country 'XK'; "
+        "add it to tocsin.delivery.postal.COUNTRY_NAMES"
     )
 
 

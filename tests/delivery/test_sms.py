@@ -64,7 +64,8 @@ def test_unparsable_number_message_names_no_digits() -> None:
         normalize_number("call me maybe")
 
     assert str(caught.value) == (
-        "phone number could not be parsed (NOT_A_NUMBER); check the contact's phone field"
+        "phone number could not be parsed (NOT_A_NUMBER); "
+        "check the contact's phone field"
     )
 
 

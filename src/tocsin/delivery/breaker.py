@@ -42,7 +42,7 @@ class CircuitBreaker:
         self.slow_call_seconds = slow_call_seconds
 
     def check(self) -> None:
-        """Raise ``ProviderUnavailable`` if the breaker does not allow a call."""
+        """Raise ``ProviderUnavailable`` unless the breaker allows a call."""
         decision = self.store.breaker_allow(self.provider, self.reset_seconds)
         if not decision.allowed:
             raise ProviderUnavailable(

@@ -102,7 +102,7 @@ def breaker_failure_threshold() -> int:
 
 
 def breaker_reset_seconds() -> float:
-    """Return how long an open breaker waits before letting one trial through."""
+    """Return the seconds an open breaker waits before one trial call."""
     return float(_setting("TOCSIN_BREAKER_RESET_SECONDS", 60.0))
 
 

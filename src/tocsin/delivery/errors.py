@@ -3,7 +3,7 @@
 TocsinError
  ├── RetryableError
  │    └── DeliveryRetryableError
- │         ├── ProviderUnavailable   provider down, timed out, 5xx, breaker open
+ │         ├── ProviderUnavailable   provider down, timeout, 5xx, breaker open
  │         └── ProviderThrottled     provider or local rate limit hit (429)
  └── PermanentError
       └── DeliveryPermanentError
@@ -22,7 +22,7 @@ from tocsin.errors import ConfigurationError, PermanentError, RetryableError
 
 
 class DeliveryRetryableError(RetryableError):
-    """A delivery failure that a later attempt, or another provider, may fix."""
+    """A delivery failure that a later attempt or another provider may fix."""
 
     default_message = "delivery failed; retry later"
 

@@ -147,7 +147,7 @@ class ProviderChain:
 
 
 def guard(provider: Provider, config: dict[str, Any]) -> GuardedProvider:
-    """Return ``provider`` behind a breaker and, if configured, a rate limit."""
+    """Return ``provider`` behind a breaker and any configured rate limit."""
     limiter = None
     if config.get("rate_per_second"):
         limiter = RateLimiter(

@@ -31,7 +31,7 @@ from tocsin.delivery import conf
 
 @dataclass(frozen=True)
 class BreakerDecision:
-    """Whether a call may go ahead, and when an open breaker next allows one."""
+    """Whether a call may go ahead, and when a closed-off one may retry."""
 
     allowed: bool
     state: str  # "closed", "open" or "half_open"
@@ -174,7 +174,8 @@ class _Immediate:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-# KEYS[1] breaker hash; ARGV now, reset_seconds. Returns {allowed, state, wait}.
+# KEYS[1] breaker hash; ARGV now, reset_seconds.
+# Returns {allowed, state, wait}.
 _REDIS_ALLOW = """
 local opened_until = tonumber(redis.call('HGET', KEYS[1], 'opened_until') or '0')
 local trial_until = tonumber(redis.call('HGET', KEYS[1], 'trial_until') or '0')

@@ -53,7 +53,7 @@ _OPTED_OUT_CODE = 21610
 
 
 def sms_encoding(body: str) -> str:
-    """Return ``GSM-7`` if every character fits the GSM alphabet, else ``UCS-2``."""
+    """Return ``GSM-7`` if the GSM alphabet covers ``body``, else ``UCS-2``."""
     allowed = set(GSM7_BASIC) | set(GSM7_EXTENSION)
     return "GSM-7" if all(char in allowed for char in body) else "UCS-2"
 
@@ -113,7 +113,7 @@ def normalize_number(raw: str, default_region: str = "US") -> str:
 
 
 def check_sms_country(to_e164: str) -> str:
-    """Return the number's country code, or raise if SMS there is not allowed."""
+    """Return the number's country code; raise if SMS there is not allowed."""
     if not re.fullmatch(r"\+[1-9]\d{6,14}", to_e164):
         raise InvalidRecipient("phone number is not in E.164 form (+ and digits)")
     number = phonenumbers.parse(to_e164)
@@ -270,8 +270,8 @@ class TwilioSmsProvider:
             return ProviderUnavailable(f"{where}: Twilio HTTP {error.status}")
         if error.status in (401, 403):
             return ProviderMisconfigured(
-                f"{where}: Twilio error {code} (HTTP {error.status}); check account_sid "
-                "and auth_token in TOCSIN_DELIVERY_SMS_PROVIDERS"
+                f"{where}: Twilio error {code} (HTTP {error.status}); check "
+                "account_sid and auth_token in TOCSIN_DELIVERY_SMS_PROVIDERS"
             )
         return DeliveryPermanentError(
             f"{where}: Twilio error {code} (HTTP {error.status})"

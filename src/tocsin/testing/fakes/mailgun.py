@@ -62,7 +62,7 @@ class FakeMailgun(FakeHttpServer):
         user_variables: dict[str, str] | None = None,
         bad_signature: bool = False,
     ) -> WebhookRequest:
-        """Return a signed Mailgun webhook call for the ``index``-th message."""
+        """Return a signed Mailgun webhook call for sent message ``index``."""
         sent = self.sent[index]
         timestamp = str(int(time.time()))
         token = uuid.uuid4().hex

@@ -36,7 +36,7 @@ class FakeSendGrid(FakeHttpServer):
 
     @property
     def verification_key(self) -> str:
-        """Return the public key as SendGrid shows it: base64 DER, no PEM lines."""
+        """Return the public key as SendGrid shows it: base64 DER."""
         der = self._signing_key.public_key().public_bytes(
             serialization.Encoding.DER,
             serialization.PublicFormat.SubjectPublicKeyInfo,

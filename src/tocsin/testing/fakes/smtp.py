@@ -4,9 +4,9 @@ It keeps every message it accepts, so tests can count deliveries per
 notice. With failure rates set it answers some transactions with 421
 (service closing), 451 (temporary failure) or 550 (mailbox unavailable),
 and drops some connections without a reply at the end of DATA: without
-storing the message, or after storing it (the sender cannot tell the two
-apart: an in-doubt send). Draws use a seeded ``random.Random``, so a failing run can
-be repeated.
+storing the message, or after storing it. The sender cannot tell these
+two apart, which makes the send in doubt. Draws use a seeded
+``random.Random``, so a failing run can be repeated.
 """
 
 import random

@@ -18,8 +18,8 @@ import base64
 import hashlib
 import hmac
 import uuid
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
