@@ -75,7 +75,8 @@ def test_number_in_disallowed_country_is_rejected() -> None:
             check_sms_country("+447700900123")
 
     assert str(caught.value) == (
-        "SMS to country 'GB' is not allowed; allowed: US, CA (TOCSIN_SMS_ALLOWED_COUNTRIES)"
+        "SMS to country 'GB' is not allowed; "
+        "allowed: US, CA (TOCSIN_SMS_ALLOWED_COUNTRIES)"
     )
 
 
@@ -174,7 +175,8 @@ def test_invalid_number_raises_invalid_recipient(one_twilio) -> None:
         send_sms("+12025550198", ALERT, idempotency_key="att-4")
 
     assert str(caught.value) == (
-        "provider 'twilio' attempt 'att-4': Twilio error 21211 (number cannot receive SMS)"
+        "provider 'twilio' attempt 'att-4': "
+        "Twilio error 21211 (number cannot receive SMS)"
     )
 
 

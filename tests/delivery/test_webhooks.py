@@ -388,7 +388,10 @@ def sms_settings(twilio):
         yield
 
 
-ALERT = "Example Shop: we sent you a notice. Read it at https://example.com/n/AB12 (ref AB12)."
+ALERT = (
+    "Example Shop: we sent you a notice. "
+    "Read it at https://example.com/n/AB12 (ref AB12)."
+)
 
 
 def test_twilio_delivered_callback_publishes_delivered(

@@ -253,7 +253,7 @@ class TwilioStatusCallbackView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, provider: str) -> HttpResponse:
-        """Verify the callback and publish its event; 403 on a bad signature."""
+        """Verify the callback and publish its event; 403 on bad signatures."""
         config = next(
             (p for p in conf.sms_providers() if p.get("name") == provider), None
         )
