@@ -86,7 +86,7 @@ def test_unknown_country_name_is_reported_by_code() -> None:
 
 def test_seven_line_address_is_rejected() -> None:
     with pytest.raises(
-        InvalidRecipient, match="has 7 lines; an envelope window holds at most 6"
+        InvalidRecipient, match="has 7 lines; an envelope window fits at most 6"
     ):
         render_letter_pdf(["L"] * 7, "<p>x</p>", reference="R-1")
 

@@ -6,7 +6,7 @@ workers stop waiting on timeouts and the provider chain moves to the next
 provider. Then one worker gets a single trial call (half-open): success
 closes the breaker, failure opens it for another period. A call that
 succeeds but takes longer than ``slow_call_seconds`` counts as a failure,
-because a slow provider holds workers as surely as a failing one.
+because a slow provider ties up workers as surely as a failing one.
 """
 
 import logging
@@ -67,8 +67,8 @@ class CircuitBreaker:
     def call(self, send: Callable[[], T]) -> T:
         """Return ``send()``'s result, guarded by this breaker.
 
-        Only retryable errors count as provider failures: a rejected
-        recipient says nothing about the provider's health.
+        Only retryable errors count as provider failures, because a rejected
+        recipient is no sign of the provider's health.
         """
         self.check()
         started = time.monotonic()

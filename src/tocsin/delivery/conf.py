@@ -38,7 +38,7 @@ def _setting(name: str, default: Any) -> Any:
 
 
 def tocsin_home() -> Path:
-    """Return the data folder that holds shared delivery state and batches."""
+    """Return the data folder for shared delivery state and mail batches."""
     return Path(_setting("TOCSIN_HOME", "var")).resolve()
 
 

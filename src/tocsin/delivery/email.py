@@ -1,11 +1,12 @@
 """Notice emails: headers, parts, and sending through email providers.
 
 A notice email carries a Message-ID derived from the notice id, a plain-text
-part beside the HTML, and no List-Unsubscribe header: a breach notice is a
-legal notice the person cannot opt out of, and an unsubscribe link would
-invite mailbox providers to offer one. Providers are Django email backends,
-so anymail's HTTP providers (SES, SendGrid, Postmark, Mailgun) and plain
-SMTP share one code path.
+part beside the HTML, and no List-Unsubscribe header. A breach notice is a
+legal notice that the person cannot opt out of, and mailbox providers show
+an unsubscribe button wherever the header is present.
+
+Providers are Django email backends, so anymail's HTTP providers (SES,
+SendGrid, Postmark, Mailgun) and plain SMTP share one code path.
 """
 
 import copy

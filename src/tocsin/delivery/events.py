@@ -22,7 +22,7 @@ ATTEMPT_METADATA_KEY = "tocsin_attempt"
 
 
 class EventKind(StrEnum):
-    """What happened to a message after the provider accepted it."""
+    """The outcome a provider reported for a message it accepted."""
 
     DELIVERED = "delivered"
     BOUNCED = "bounced"
@@ -63,8 +63,8 @@ _ANYMAIL_KINDS = {
     EventType.UNSUBSCRIBED: EventKind.OPTED_OUT,
 }
 
-# RFC 3463 enhanced status codes say more than the three-digit reply code,
-# so they are preferred where an MTA response carries both.
+# RFC 3463 enhanced status codes are more specific than three-digit reply
+# codes, so they are preferred where an MTA response contains both.
 _ENHANCED_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _REPLY_CODE = re.compile(r"\b([245]\d\d)\b")
 
@@ -74,7 +74,7 @@ def event_from_anymail(
 ) -> ProviderEvent | None:
     """Return the ``ProviderEvent`` for an anymail tracking event, or None.
 
-    Opens, clicks and queue notices return None: they say nothing about
+    Opens, clicks and queue notices return None, because they do not show
     whether the legal obligation to notify was met.
     """
     kind = _ANYMAIL_KINDS.get(event.event_type)
@@ -104,7 +104,7 @@ def _event_code(event: AnymailTrackingEvent) -> str:
 
 
 def _is_soft_bounce(event: AnymailTrackingEvent) -> bool:
-    # anymail reports these as "bounced"; only the raw event tells the type.
+    # anymail reports these as "bounced", so the raw event decides the type.
     raw: Any = event.esp_event
     if isinstance(raw, dict):
         if raw.get("Type") in ("SoftBounce", "Transient", "DnsError"):  # Postmark

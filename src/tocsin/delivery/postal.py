@@ -1,9 +1,9 @@
 """Postal letters: one PDF per person, batched for a mail house.
 
-Each letter is US Letter size, folded in thirds, with the recipient's
-address placed for a standard #10 single-window envelope (window 4.5 by
-1.125 inches, 7/8 inch from the left edge and 1/2 inch from the bottom of
-the 4.125 by 9.5 inch envelope). The batch is a ZIP of the PDFs with a CSV
+Each letter is US Letter size and folded in thirds. The recipient's address
+is placed for a standard #10 single-window envelope: 4.125 by 9.5 inches,
+with a 4.5 by 1.125 inch window 7/8 inch from the left edge and 1/2 inch
+from the bottom. The batch is a ZIP of the PDFs with a CSV
 manifest, and the mail house's returned-mail CSV comes back as events.
 
 The batch necessarily holds names and addresses in plaintext, both in the
@@ -36,7 +36,7 @@ _CITY_REGION_POSTCODE = {"US", "CA", "AU"}
 _POSTCODE_OWN_LINE = {"GB", "IE"}
 
 # English country names for the last line of an international address,
-# written in capitals as the Universal Postal Union asks.
+# written in capitals as the Universal Postal Union recommends.
 COUNTRY_NAMES = {
     "AT": "AUSTRIA", "AU": "AUSTRALIA", "BE": "BELGIUM", "BR": "BRAZIL",
     "CA": "CANADA", "CH": "SWITZERLAND", "CZ": "CZECH REPUBLIC", "DE": "GERMANY",
@@ -49,17 +49,17 @@ COUNTRY_NAMES = {
     "US": "UNITED STATES OF AMERICA", "ZA": "SOUTH AFRICA",
 }  # fmt: skip
 
-# Page margins apply from page two on; the first page's blocks are placed
-# absolutely, and positions below are measured from the page-area corner
-# (0.75 in down, 0.875 in across from the sheet's corner).
+# Page margins shape pages two onwards. The first page's blocks are placed
+# absolutely, measured from the page-area corner, which is 0.75 in down and
+# 0.875 in across from the sheet's corner.
 _LETTER_CSS = """
 @page { size: letter; margin: 0.75in 0.875in; }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; margin: 0; }
 .return-address { position: absolute; top: -0.25in; left: 0;
   width: 3.5in; font-size: 8pt; line-height: 1.2; }
 /* A #10 window shows, on a letter folded in thirds with the top panel
-   facing out, the area 2.0 to 3.125 in from the top of the sheet and
-   0.875 to 5.375 in from its left. The block keeps 1/8 in inside that
+   facing out and resting on its fold, about 2.0 to 3.125 in from the top
+   of the sheet and 0.875 to 5.375 in from its left. The block keeps 1/8 in inside that
    area, so it stays visible when the letter shifts in the envelope:
    sheet position 2.125 in down and 1.0 in across. */
 .address { position: absolute; top: 1.375in; left: 0.125in; width: 4.25in;
@@ -135,7 +135,7 @@ def _check_address_lines(lines: list[str]) -> None:
         raise InvalidRecipient("postal address needs at least a name and one line")
     if len(lines) > MAX_ADDRESS_LINES:
         raise InvalidRecipient(
-            f"postal address has {len(lines)} lines; an envelope window holds "
+            f"postal address has {len(lines)} lines; an envelope window fits "
             f"at most {MAX_ADDRESS_LINES}"
         )
 
@@ -283,8 +283,8 @@ def read_returned_mail(path: Path) -> list[ReturnedMail]:
 
     Columns: reference, return_date (YYYY-MM-DD), reason_code, reason, in any
     order, header names in any case. Raises ``ValueError`` naming the line
-    and column of the first bad row; values are not quoted, since a return
-    file may carry addresses in other columns.
+    and column of the first invalid row. Values are not quoted, because a
+    return file may carry addresses in other columns.
     """
     with Path(path).open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)

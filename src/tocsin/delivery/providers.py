@@ -3,9 +3,9 @@
 Each provider is wrapped with its own circuit breaker and rate limit
 (``GuardedProvider``), and a channel's providers form a ``ProviderChain``.
 A retryable failure (provider down, throttled, breaker open) moves the send
-to the next provider at once; a permanent failure about the recipient
+to the next provider at once. A permanent failure about the recipient
 (rejected, opted out, invalid) stops the chain, because another provider
-would be refused for the same reason or would override the person's
+would reject it for the same reason or would override the person's
 choice. A provider that is misconfigured is skipped like a failing one.
 
 A failover after an in-doubt failure (the request may have reached the

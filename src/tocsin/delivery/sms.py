@@ -46,8 +46,8 @@ GSM7_EXTENSION = "^{}\\[~]|€\f"
 # Concatenated parts lose room to the user data header (6 bytes).
 SEGMENT_LIMITS = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
 
-# Twilio error codes (twilio.com/docs/api/errors) that say the number itself
-# cannot receive this message.
+# Twilio error codes (twilio.com/docs/api/errors) meaning that the number
+# itself cannot receive this message.
 _INVALID_NUMBER_CODES = {21211, 21214, 21217, 21401, 21407, 21421, 21614}
 _OPTED_OUT_CODE = 21610
 
@@ -118,7 +118,7 @@ def check_sms_country(to_e164: str) -> str:
         raise InvalidRecipient("phone number is not in E.164 form (+ and digits)")
     number = phonenumbers.parse(to_e164)
     # Numbers in reserved ranges (such as 555-01xx) have no region of their
-    # own; the calling code's main country stands in for them.
+    # own, so the calling code's main country is used for them.
     country = phonenumbers.region_code_for_number(
         number
     ) or phonenumbers.region_code_for_country_code(number.country_code)
@@ -134,8 +134,8 @@ def check_sms_country(to_e164: str) -> str:
 def compose_sms_alert(sender_name: str, notice_url: str, reference: str) -> str:
     """Return the alert text: who sends it, the notice URL and a reference.
 
-    The wording is fixed and holds no personal data; the person reads the
-    notice itself at the URL.
+    The wording is fixed and contains no personal data. The person reads
+    the notice itself at the URL.
     """
     return (
         f"{sender_name}: we have sent you an important notice about your "
@@ -175,9 +175,9 @@ def check_sms_body(body: str, to_e164: str) -> None:
 class _LocalBaseUrlHttpClient(TwilioHttpClient):
     """Twilio's own HTTP client with the API host replaced by ``base_url``.
 
-    Used only when ``api_base_url`` is configured (tests and drills point
-    it at a local fake); the twilio library still builds every request and
-    parses every response.
+    Used only when ``api_base_url`` is configured, as tests and drills do
+    to reach a local fake. The twilio library still builds every request
+    and parses every response.
     """
 
     def __init__(self, base_url: str, timeout: float) -> None:

@@ -6,8 +6,8 @@ twilio) to run unchanged, and builds webhook requests in the provider's
 real format and signature scheme. Tests drive Tocsin through the real
 libraries with only the base URL pointed at a fake.
 
-Failure injection: ``fail_next(status, body)`` answers the next requests
-with an error, ``delay_next(seconds)`` answers them late, so breakers,
+Failure injection: ``fail_next(status, body)`` returns an error to the
+next requests, ``delay_next(seconds)`` delays their responses, so breakers,
 rate limits and failover can be tested against real HTTP behaviour.
 """
 
@@ -42,7 +42,7 @@ class RecordedRequest:
 
 @dataclass
 class FakeResponse:
-    """What a fake answers: status, JSON or raw body, headers."""
+    """A fake's response: status, JSON or raw body, headers."""
 
     status: int
     body: Any = b""
@@ -110,7 +110,7 @@ class FakeHttpServer:
     def fail_next(
         self, status: int, body: Any = b"", count: int = 1, **headers: str
     ) -> None:
-        """Answer the next ``count`` requests with this error response."""
+        """Return this error response to the next ``count`` requests."""
         with self._lock:
             for _ in range(count):
                 self._forced.append(FakeResponse(status, body, dict(headers)))

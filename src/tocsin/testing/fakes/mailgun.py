@@ -37,7 +37,7 @@ class FakeMailgun(FakeHttpServer):
         self.sent: list[dict[str, Any]] = []
 
     def respond(self, request: RecordedRequest) -> FakeResponse:
-        """Return Mailgun's answer to a send request."""
+        """Return Mailgun's response to a send request."""
         parts = request.path.strip("/").split("/")
         if request.method != "POST" or len(parts) != 3 or parts[2] != "messages":
             return FakeResponse(404, {"message": "Not Found"})

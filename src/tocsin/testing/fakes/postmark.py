@@ -32,7 +32,7 @@ class FakePostmark(FakeHttpServer):
         self.sent: list[dict[str, Any]] = []
 
     def respond(self, request: RecordedRequest) -> FakeResponse:
-        """Return Postmark's answer to a send request."""
+        """Return Postmark's response to a send request."""
         if request.path != "/email" or request.method != "POST":
             return FakeResponse(404, {"ErrorCode": 404, "Message": "Not found"})
         if request.headers.get("x-postmark-server-token") != self.server_token:

@@ -44,7 +44,7 @@ class FakeSendGrid(FakeHttpServer):
         return base64.b64encode(der).decode()
 
     def respond(self, request: RecordedRequest) -> FakeResponse:
-        """Return SendGrid's answer to a send request."""
+        """Return SendGrid's response to a send request."""
         if request.path != "/v3/mail/send" or request.method != "POST":
             return FakeResponse(404, {"errors": [{"message": "not found"}]})
         if request.headers.get("authorization") != f"Bearer {self.api_key}":

@@ -1,7 +1,7 @@
 """A fake Amazon SES (v2 API) and Amazon SNS notifications.
 
-Send API: SES v2 ``POST /v2/email/outbound-emails`` with a JSON body,
-answered with ``{"MessageId": ...}``, as boto3's ``sesv2`` client (used by
+Send API: SES v2 ``POST /v2/email/outbound-emails`` with a JSON body and
+the reply ``{"MessageId": ...}``, as boto3's ``sesv2`` client (used by
 anymail's Amazon SES backend) expects. The fake does not check the SigV4
 request signature.
 
@@ -73,7 +73,7 @@ class FakeSes(FakeHttpServer):
         return self._certificate.public_bytes(serialization.Encoding.PEM)
 
     def respond(self, request: RecordedRequest) -> FakeResponse:
-        """Return SES v2's answer to ``SendEmail``."""
+        """Return SES v2's response to ``SendEmail``."""
         if request.path != "/v2/email/outbound-emails" or request.method != "POST":
             return FakeResponse(404, {"message": "Not Found"})
         message = request.json()

@@ -1,7 +1,7 @@
 """A local SMTP server (aiosmtpd) that can misbehave on purpose.
 
 It keeps every message it accepts, so tests can count deliveries per
-notice. With failure rates set it answers some transactions with 421
+notice. With failure rates set it replies to some transactions with 421
 (service closing), 451 (temporary failure) or 550 (mailbox unavailable),
 and drops some connections without a reply at the end of DATA: without
 storing the message, or after storing it. The sender cannot tell these

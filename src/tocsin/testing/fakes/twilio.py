@@ -2,7 +2,7 @@
 
 Send API as documented at twilio.com/docs/messaging/api/message-resource:
 ``POST /2010-04-01/Accounts/{AccountSid}/Messages.json`` with basic auth
-``AccountSid:AuthToken`` and a form body, answered ``201`` with the
+``AccountSid:AuthToken`` and a form body. The reply is ``201`` with the
 Message resource as JSON. Errors use Twilio's JSON error body with its
 numeric ``code`` (21610 unsubscribed recipient, 21211 invalid 'To' number,
 20429 too many requests).
@@ -51,7 +51,7 @@ class FakeTwilio(FakeHttpServer):
         self.messages: list[dict[str, str]] = []
 
     def respond(self, request: RecordedRequest) -> FakeResponse:
-        """Return Twilio's answer to a Messages create request."""
+        """Return Twilio's response to a Messages create request."""
         expected_path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         if request.path != expected_path or request.method != "POST":
             return _error(404, 20404, "The requested resource was not found")
