@@ -10,6 +10,7 @@ from tocsin.delivery.errors import InvalidRecipient
 from tocsin.delivery.events import BounceType, EventKind
 from tocsin.delivery.postal import (
     MANIFEST_COLUMNS,
+    LetterContent,
     build_letter,
     defuse_csv_cell,
     events_from_returned_mail,
@@ -17,6 +18,7 @@ from tocsin.delivery.postal import (
     postal_address_lines,
     read_returned_mail,
     render_letter_pdf,
+    write_combined_mail_batch,
     write_mail_batch,
 )
 
@@ -277,3 +279,38 @@ def test_returned_letter_becomes_a_hard_bounce(tmp_path) -> None:
     assert event.bounce is BounceType.HARD
     assert event.attempt_key == "R-1"
     assert event.code == "NSN"
+
+
+def test_failed_batch_leaves_no_partial_file(tmp_path) -> None:
+    letter = build_letter(US_LINES, "<p>n</p>", reference="R-1", country_code="US")
+
+    with pytest.raises(ValueError):
+        write_mail_batch([letter, letter], tmp_path / "batch.zip")
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_combined_batch_lists_page_ranges(tmp_path) -> None:
+    letters = [
+        LetterContent("R-1", US_LINES, "<p>short</p>"),
+        LetterContent("R-2", US_LINES, "<p>long</p>" * 300),
+        LetterContent("R-3", US_LINES, "<p>short</p>"),
+    ]
+
+    path = write_combined_mail_batch(letters, tmp_path / "batch.zip")
+
+    with zipfile.ZipFile(path) as archive:
+        rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode())))
+        pdf = archive.read("letters.pdf")
+    assert rows[0][:4] == ["reference", "first_page", "last_page", "country_code"]
+    assert rows[1][:3] == ["R-1", "1", "1"]
+    assert rows[2][0] == "R-2"
+    assert int(rows[2][2]) > 2
+    assert rows[3][1] == rows[3][2] == str(int(rows[2][2]) + 1)
+    assert pdf.startswith(b"%PDF-")
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_combined_batch_without_letters_is_rejected(tmp_path) -> None:
+    with pytest.raises(ValueError, match="a mail batch needs at least one letter"):
+        write_combined_mail_batch([], tmp_path / "batch.zip")

@@ -16,7 +16,8 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from html import escape
@@ -78,6 +79,16 @@ class Letter:
     address_lines: list[str]
     pdf: bytes
     pages: int
+    country_code: str = "US"
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """One person's letter before rendering, for a combined batch."""
+
+    reference: str
+    address_lines: list[str]
+    body_html: str
     country_code: str = "US"
 
 
@@ -232,40 +243,108 @@ MANIFEST_COLUMNS = [
 
 
 def write_mail_batch(letters: Iterable[Letter], out_path: Path) -> Path:
-    """Write the letters and a CSV manifest into a ZIP; return its path.
-
-    The ZIP is written to a temporary name and renamed, so a crash leaves
-    no half-written batch that could be sent to the mail house.
-    """
+    """Write a ZIP of one PDF per letter and a manifest; return its path."""
     out_path = Path(out_path)
-    partial = out_path.with_name(out_path.name + ".partial")
     manifest = io.StringIO()
     writer = csv.writer(manifest, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
     seen: set[str] = set()
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+    with _private_zip(out_path) as archive:
         for letter in letters:
-            if letter.reference in seen:
-                raise ValueError(f"letter reference '{letter.reference}' appears twice")
-            seen.add(letter.reference)
+            _check_unique(letter.reference, seen)
             name = f"letters/{_safe_file_name(letter.reference)}.pdf"
             archive.writestr(name, letter.pdf)
-            padded = letter.address_lines + [""] * (
-                MAX_ADDRESS_LINES - len(letter.address_lines)
-            )
             row = [
                 letter.reference,
                 name,
                 str(letter.pages),
                 hashlib.sha256(letter.pdf).hexdigest(),
                 letter.country_code,
-                *padded,
+                *_padded(letter),
             ]
             writer.writerow([defuse_csv_cell(cell) for cell in row])
         archive.writestr("manifest.csv", manifest.getvalue())
-    os.replace(partial, out_path)
     return out_path
+
+
+def _check_unique(reference: str, seen: set[str]) -> None:
+    if reference in seen:
+        raise ValueError(f"letter reference '{reference}' appears twice")
+    seen.add(reference)
+
+
+@contextmanager
+def _private_zip(out_path: Path) -> Iterator[zipfile.ZipFile]:
+    # Written under a temporary name and renamed at the end, so a crash or
+    # an invalid letter never leaves a half-written batch that could be
+    # sent to the mail house.
+    partial = out_path.with_name(out_path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            yield archive
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, out_path)
+
+
+COMBINED_MANIFEST_COLUMNS = [
+    "reference",
+    "first_page",
+    "last_page",
+    "country_code",
+    *[f"address_line_{n}" for n in range(1, MAX_ADDRESS_LINES + 1)],
+]
+
+
+def write_combined_mail_batch(
+    letters: Iterable[LetterContent],
+    out_path: Path,
+    *,
+    return_address_lines: list[str] | None = None,
+) -> Path:
+    """Write all letters as one PDF plus a page-range manifest into a ZIP.
+
+    About five times faster than one PDF per letter (measured in
+    docs/performance.md), because WeasyPrint subsets the fonts once per
+    PDF, and subsetting takes most of the time of a one-letter PDF. Use it
+    where the mail house accepts one PDF with a page-range manifest.
+    """
+    out_path = Path(out_path)
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, lineterminator="\r\n")
+    writer.writerow(COMBINED_MANIFEST_COLUMNS)
+    documents = []
+    seen: set[str] = set()
+    next_page = 1
+    for letter in letters:
+        _check_unique(letter.reference, seen)
+        html = letter_html(
+            letter.address_lines,
+            letter.body_html,
+            reference=letter.reference,
+            return_address_lines=return_address_lines,
+        )
+        document = HTML(string=html).render()
+        documents.append(document)
+        last_page = next_page + len(document.pages) - 1
+        row = [letter.reference, str(next_page), str(last_page), letter.country_code]
+        writer.writerow([defuse_csv_cell(cell) for cell in row + _padded(letter)])
+        next_page = last_page + 1
+    if not documents:
+        raise ValueError("a mail batch needs at least one letter")
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
+    with _private_zip(out_path) as archive:
+        archive.writestr("letters.pdf", pdf)
+        archive.writestr("manifest.csv", manifest.getvalue())
+    return out_path
+
+
+def _padded(letter: Letter | LetterContent) -> list[str]:
+    blanks = [""] * (MAX_ADDRESS_LINES - len(letter.address_lines))
+    return list(letter.address_lines) + blanks
 
 
 def _safe_file_name(reference: str) -> str:
