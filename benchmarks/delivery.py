@@ -61,7 +61,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100, help="letters to render")
     arguments = parser.parse_args()
     warnings.simplefilter("ignore")
-    # Without HarfBuzz-Subset WeasyPrint warns once per PDF; one note here.
+    # Without HarfBuzz-Subset WeasyPrint warns once per PDF, which would
+    # bury the figures; docs/performance.md records the missing library.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     import django
 
