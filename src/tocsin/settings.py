@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tocsin.compliance",
     "tocsin.notices",
     "tocsin.delivery",
+    "tocsin.reports",
     "tocsin.console",
     "tocsin.public",
     "tocsin.drills",
@@ -86,7 +87,10 @@ def _database_settings() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60)
-    sqlite_path = TOCSIN_HOME / "tocsin.sqlite3"
+    # TOCSIN_SQLITE_PATH lets a test's worker processes open the test database.
+    sqlite_path = Path(
+        os.environ.get("TOCSIN_SQLITE_PATH") or TOCSIN_HOME / "tocsin.sqlite3"
+    )
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),
@@ -127,6 +131,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Keep Django's LOGGING (JSON, no personal data) in worker processes too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TOCSIN_EAGER_TASKS", "") == "1"
 
 # Email over SMTP. The demo points this at a local aiosmtpd server.
@@ -162,5 +169,7 @@ LOGGING = {
     },
     "loggers": {
         "tocsin": {"level": os.environ.get("TOCSIN_LOG_LEVEL", "INFO")},
+        # The worker's "ready" line, which scripts and tests wait for.
+        "celery.apps.worker": {"level": "INFO"},
     },
 }

@@ -25,9 +25,9 @@ def main() -> None:
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, keys, rules, run
+    from tocsin.cli import audit, demo, keys, rules, run, services
 
-    for module in (run, rules, audit, keys):
+    for module in (run, services, demo, rules, audit, keys):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -6,10 +6,12 @@ TocsinError
  │         ├── ProviderUnavailable   provider down, timeout, 5xx, breaker open
  │         └── ProviderThrottled     provider or local rate limit hit (429)
  └── PermanentError
-      └── DeliveryPermanentError
-           ├── RecipientRejected     provider refused this recipient
-           ├── RecipientOptedOut     recipient unsubscribed (Twilio 21610)
-           ├── InvalidRecipient      address or number cannot be used
+      ├── DeliveryPermanentError
+      │    ├── RecipientRejected     provider refused this recipient
+      │    ├── RecipientOptedOut     recipient unsubscribed (Twilio 21610)
+      │    ├── InvalidRecipient      address or number cannot be used
+      │    └── DeliveryTimedOut      a run's attempts did not end in time
+      └── ConfigurationError
            └── ProviderMisconfigured settings or a package are missing
 
 Messages name the provider, the provider's error code and Tocsin's ids.
@@ -71,6 +73,12 @@ class InvalidRecipient(DeliveryPermanentError):
     """The address or number is malformed or not allowed for this channel."""
 
     default_message = "invalid recipient"
+
+
+class DeliveryTimedOut(DeliveryPermanentError):
+    """A run's attempts did not all end within the time an operator allowed."""
+
+    default_message = "delivery timed out"
 
 
 class ProviderMisconfigured(ConfigurationError):

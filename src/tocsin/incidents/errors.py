@@ -9,3 +9,7 @@ class IncidentNotFound(PermanentError):
 
 class InvalidIncident(PermanentError):
     """An incident's fields are missing or out of range."""
+
+
+class JobFailed(PermanentError):
+    """A background job ended in failure or did not finish in time."""

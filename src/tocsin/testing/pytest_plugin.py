@@ -10,6 +10,8 @@ PostgreSQL with the broker from ``TOCSIN_TEST_BROKER_URL``.
 
 import os
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,12 @@ ON_POSTGRES = os.environ.get("TOCSIN_TEST_PASS") == "postgres"
 os.environ["TOCSIN_HOME"] = os.environ.get("TOCSIN_TEST_HOME") or tempfile.mkdtemp(
     prefix="tocsin-test-"
 )
+# The vault's master key lives outside the data folder, as in production.
+os.environ["TOCSIN_MASTER_KEY_FILE"] = os.environ.get(
+    "TOCSIN_TEST_MASTER_KEY_FILE"
+) or os.path.join(tempfile.mkdtemp(prefix="tocsin-test-keys-"), "master.key")
+for _name in ("TOCSIN_MASTER_KEY", "TOCSIN_MASTER_KEY_PREVIOUS", "TOCSIN_KEY_PROVIDER"):
+    os.environ.pop(_name, None)
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("TOCSIN_BROKER_URL", None)
 if ON_POSTGRES:
@@ -50,3 +58,37 @@ def pytest_collection_modifyitems(
             item.add_marker(SKIP_SLOW)
         if "sqlite_only" in item.keywords and ON_POSTGRES:
             item.add_marker(pytest.mark.skip(reason="checks SQLite files only"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tocsin_master_key() -> str:
+    """Create the test run's master key file, as ``tocsin init`` would."""
+    from tocsin.vault.keys import ensure_master_key
+
+    return str(ensure_master_key())
+
+
+@pytest.fixture
+def start_worker(transactional_db: None, tmp_path: Path) -> Iterator:
+    """Return a function that starts worker processes on the test database.
+
+    Every worker started is stopped when the test ends. Queued tasks left
+    by an earlier test are purged first, so each test sees only its own.
+    """
+    from tocsin.celery import app
+    from tocsin.testing.workers import WorkerProcess
+
+    app.control.purge()
+    workers: list[WorkerProcess] = []
+
+    def start(concurrency: int = 1, queues: str | None = None) -> WorkerProcess:
+        worker = WorkerProcess(
+            tmp_path / f"worker-{len(workers)}.log", concurrency, queues
+        )
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

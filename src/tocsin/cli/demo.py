@@ -1,0 +1,173 @@
+"""``tocsin demo``: a full notification run on the bundled sample data.
+
+The demo drives the real commands in subprocesses against a fresh data
+folder, with a real Celery worker on the embedded SQLite broker and a local
+SMTP server, then checks that the server received exactly one message per
+person owed an email notice.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from tocsin.testing.smtp_sink import SmtpSink
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
+DEMO_INCIDENT = [
+    "--name", "Demo: checkout skimmer",
+    "--discovered-at", "2026-11-20T14:30",
+    "--timezone", "America/Chicago",
+    "--elements",
+    "name;email;username;password;ssn;drivers_license;"
+    "card_number;card_security_code;card_last4",
+]  # fmt: skip
+
+
+class DemoRun:
+    """The subprocesses and environment of one demo run."""
+
+    def __init__(self, home: Path, smtp_port: int) -> None:
+        self.home = home
+        self.env = os.environ | {
+            "TOCSIN_HOME": str(home),
+            "TOCSIN_SMTP_PORT": str(smtp_port),
+            "TOCSIN_MASTER_KEY_FILE": str(
+                home.parent / f"{home.name}-keys" / "master.key"
+            ),
+            "TOCSIN_AUDIT_SIGNING_KEY_FILE": str(
+                home.parent / f"{home.name}-keys" / "audit-signing.key"
+            ),
+            "TOCSIN_LOG_LEVEL": "WARNING",
+        }
+        self.env.pop("DATABASE_URL", None)
+        self.env.pop("TOCSIN_BROKER_URL", None)
+        self.worker: subprocess.Popen | None = None
+
+    def tocsin(self, *args: str) -> str:
+        """Run one ``tocsin`` command and return its standard output."""
+        command = [sys.executable, "-m", "tocsin.cli", *args]
+        done = subprocess.run(
+            command, env=self.env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise click.ClickException(
+                f"'tocsin {args[0]}' failed:\n{done.stderr.strip()}"
+            )
+        return done.stdout
+
+    def start_worker(self) -> None:
+        """Start a Celery worker process on the demo's data folder."""
+        log = (self.home / "worker.log").open("w")
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "tocsin.cli", "worker", "--concurrency", "2"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop_worker(self) -> None:
+        """Stop the worker and wait for it to exit."""
+        if self.worker and self.worker.poll() is None:
+            self.worker.terminate()
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+
+
+def count_owed_email(run: DemoRun, incident_id: str) -> dict:
+    """Return the summary of the run as JSON data."""
+    return json.loads(run.tocsin("status", "--incident", incident_id, "--json"))
+
+
+@click.command()
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/demo"),
+    show_default=True,
+    help="Data folder of the demo; emptied first.",
+)
+def demo(home: Path) -> None:
+    """Run a full breach-notification run on the bundled sample data."""
+    home = home.resolve()
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    with SmtpSink() as sink:
+        run = DemoRun(home, sink.port)
+        click.echo(run.tocsin("init"), nl=False)
+        run.start_worker()
+        try:
+            incident_id = json.loads(
+                run.tocsin("incident", "create", "--json", *DEMO_INCIDENT)
+            )["id"]
+            click.echo(f"incident {incident_id}")
+            for kind, name in (
+                ("customers", "shopify_customers.csv"),
+                ("findings", "findings.csv"),
+            ):
+                click.echo(
+                    f"import {kind}: "
+                    + run.tocsin(
+                        "import", kind, str(SAMPLES / name), "--incident", incident_id
+                    ).strip()
+                )
+            click.echo(
+                "assess: " + run.tocsin("assess", "--incident", incident_id).strip()
+            )
+            click.echo(
+                "notify: " + run.tocsin("notify", "--incident", incident_id).strip()
+            )
+            first_count = sink.message_count
+            click.echo(
+                "notify again: "
+                + run.tocsin("notify", "--incident", incident_id).strip()
+            )
+            report = home / "report.html"
+            click.echo(
+                run.tocsin("status", "--incident", incident_id, "--report", str(report))
+            )
+            summary = count_owed_email(run, incident_id)
+        finally:
+            run.stop_worker()
+        check_demo(summary, sink, first_count)
+
+
+def check_demo(summary: dict, sink: SmtpSink, first_count: int) -> None:
+    """Exit non-zero unless each person owed an email got exactly one."""
+    sent = summary["attempts"].get("sent", 0)
+    problems = []
+    if sink.message_count != sent:
+        problems.append(
+            f"SMTP server received {sink.message_count} messages, "
+            f"{sent} attempts were sent"
+        )
+    if sink.message_count != first_count:
+        problems.append(
+            f"the second notify sent {sink.message_count - first_count} more messages"
+        )
+    if sink.duplicate_recipients():
+        problems.append(
+            f"{len(sink.duplicate_recipients())} recipients got more than one message"
+        )
+    owed_email = (
+        sent
+        + summary["attempts"].get("failed", 0)
+        + summary["attempts"].get("in_doubt", 0)
+    )
+    if sent != owed_email:
+        problems.append(f"{owed_email - sent} email notices were not sent")
+    if problems:
+        raise click.ClickException("demo check failed: " + "; ".join(problems))
+    click.echo(
+        f"demo check passed: {sent} people owed an email notice, "
+        f"{sink.message_count} messages received, no duplicates"
+    )
+
+
+COMMANDS: list[click.Command] = [demo]

@@ -1,0 +1,228 @@
+"""Sending email notices over SMTP through Django's email backend.
+
+Each attempt is claimed (``pending`` to ``sending``) before the message is
+handed to the server and recorded (``sent``) right after, one attempt at a
+time, so a worker that dies can leave at most the one attempt it was
+sending in doubt. One SMTP connection serves a whole batch.
+"""
+
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from tocsin.audit.trail import record_audit_event
+from tocsin.delivery.errors import ProviderUnavailable
+from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.errors import PermanentError
+from tocsin.incidents.models import CompanyProfile
+from tocsin.notices.context import build_notice_context
+from tocsin.notices.rendering import RenderedNotice, render_notice
+from tocsin.vault.store import open_contacts
+
+logger = logging.getLogger(__name__)
+
+
+def notice_message_id(notice: Notice) -> str:
+    """Return the Message-ID header for a notice, stable across retries."""
+    domain = settings.TOCSIN_NOTICE_SENDER.rsplit("@", 1)[-1].strip(" >") or "tocsin"
+    return f"<notice-{notice.pk}@{domain}>"
+
+
+def claim_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
+    """Claim pending attempts for this worker and return them.
+
+    The conditional update is the guard against sending twice: a task that
+    is redelivered after another worker claimed or sent its attempts claims
+    nothing and returns an empty list.
+    """
+    token = uuid.uuid4().hex
+    claimed = DeliveryAttempt.objects.filter(
+        pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
+    ).update(
+        status=DeliveryAttempt.Status.SENDING,
+        claim_token=token,
+        started_at=timezone.now(),
+    )
+    if not claimed:
+        return []
+    return list(
+        DeliveryAttempt.objects.filter(claim_token=token).select_related(
+            "notice__incident",
+            "notice__person__contact",
+            "notice__template_version__template",
+        )
+    )
+
+
+def build_email(
+    notice: Notice, rendered: RenderedNotice, recipient: str
+) -> EmailMultiAlternatives:
+    """Return the email for a notice: plain text with an HTML alternative.
+
+    No List-Unsubscribe header: a legal notice is not marketing, and an
+    unsubscribe link would suggest the person can opt out of it.
+    """
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.TOCSIN_NOTICE_SENDER,
+        to=[recipient],
+        headers={
+            "Message-ID": notice_message_id(notice),
+            "X-Tocsin-Notice": notice.reference,
+        },
+    )
+    if rendered.html:
+        message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
+def render_for(
+    attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile
+) -> tuple:
+    """Return the rendered notice and recipient address for an attempt."""
+    notice = attempt.notice
+    person = notice.person
+    contact = contacts[person.contact_id]
+    obligations = list(notice.run.obligations.filter(person=person, is_owed=True))
+    required = sorted({block for o in obligations for block in o.required_content})
+    forbidden = sorted({block for o in obligations for block in o.forbidden_content})
+    context = build_notice_context(
+        contact,
+        person.exposed_elements,
+        notice.incident,
+        company,
+        required,
+        forbidden,
+        notice.reference,
+    )
+    return render_notice(notice.template_version, context), contact.email
+
+
+def _record(
+    attempt: DeliveryAttempt, status: str, *, code: str = "", body_sha256: str = ""
+) -> None:
+    with transaction.atomic():
+        attempt.status = status
+        attempt.error_code = code
+        attempt.finished_at = timezone.now()
+        attempt.tries += 1
+        attempt.save(update_fields=["status", "error_code", "finished_at", "tries"])
+        notice_status = {
+            DeliveryAttempt.Status.SENT: Notice.Status.SENT,
+            DeliveryAttempt.Status.FAILED: Notice.Status.FAILED,
+            DeliveryAttempt.Status.IN_DOUBT: Notice.Status.IN_DOUBT,
+        }[status]
+        Notice.objects.filter(pk=attempt.notice_id).update(
+            status=notice_status, sent_at=attempt.finished_at, body_sha256=body_sha256
+        )
+        record_audit_event(
+            "delivery.attempt",
+            object_type="delivery_attempt",
+            object_id=attempt.pk,
+            incident_ref=attempt.notice.incident_id,
+            outcome=status,
+            payload={
+                "notice_id": str(attempt.notice_id),
+                "channel": attempt.channel,
+                "provider": attempt.provider,
+                "key": attempt.idempotency_key,
+                "code": code,
+                "body_sha256": body_sha256,
+            },
+        )
+
+
+def _release(attempts: list[DeliveryAttempt]) -> None:
+    ids = [a.pk for a in attempts]
+    DeliveryAttempt.objects.filter(
+        pk__in=ids, status=DeliveryAttempt.Status.SENDING
+    ).update(status=DeliveryAttempt.Status.PENDING, claim_token="")
+
+
+def send_email_attempts(attempt_ids: list[str]) -> int:
+    """Send the claimable attempts among ``attempt_ids``; return how many went.
+
+    Raises ``ProviderUnavailable`` when the server cannot be reached or
+    answers with a temporary error; the attempts not yet sent are released
+    to ``pending`` first, so the retried task picks up exactly those.
+    """
+    attempts = claim_attempts(attempt_ids)
+    if not attempts:
+        logger.warning(
+            "no claimable attempts in batch", extra={"batch_size": len(attempt_ids)}
+        )
+        return 0
+    contacts = open_contacts(a.notice.person.contact for a in attempts)
+    company = CompanyProfile.objects.first() or CompanyProfile()
+    connection = get_connection()
+    sent = 0
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        _release(attempts)
+        raise ProviderUnavailable(
+            f"SMTP server unreachable ({type(error).__name__}); retrying"
+        ) from error
+    try:
+        for index, attempt in enumerate(attempts):
+            try:
+                rendered, recipient = render_for(attempt, contacts, company)
+            except PermanentError as error:
+                # Nothing was sent: a notice that cannot render fails here
+                # and is listed, instead of going out incomplete.
+                logger.error(
+                    "notice failed to render",
+                    extra={
+                        "attempt_id": str(attempt.pk),
+                        "error": type(error).__name__,
+                    },
+                )
+                _record(attempt, DeliveryAttempt.Status.FAILED, code="render-failed")
+                continue
+            try:
+                connection.send_messages(
+                    [build_email(attempt.notice, rendered, recipient)]
+                )
+            except smtplib.SMTPRecipientsRefused as error:
+                code = str(next(iter(error.recipients.values()))[0])
+                if code.startswith("5"):
+                    _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{code}")
+                    continue
+                _release(attempts[index:])
+                raise ProviderUnavailable(
+                    f"SMTP server deferred a recipient (code {code}); retrying"
+                ) from error
+            except smtplib.SMTPResponseException as error:
+                if 500 <= error.smtp_code < 600:
+                    _record(
+                        attempt,
+                        DeliveryAttempt.Status.FAILED,
+                        code=f"smtp-{error.smtp_code}",
+                    )
+                    continue
+                _release(attempts[index:])
+                raise ProviderUnavailable(
+                    f"SMTP server answered {error.smtp_code}; retrying"
+                ) from error
+            except (smtplib.SMTPServerDisconnected, OSError) as error:
+                # The server may have taken the message before it hung up.
+                _record(
+                    attempt, DeliveryAttempt.Status.IN_DOUBT, code="smtp-disconnected"
+                )
+                _release(attempts[index + 1 :])
+                raise ProviderUnavailable(
+                    "SMTP connection lost during a send; retrying"
+                ) from error
+            _record(attempt, DeliveryAttempt.Status.SENT, body_sha256=rendered.sha256())
+            sent += 1
+    finally:
+        connection.close()
+    logger.info("email batch sent", extra={"sent": sent, "batch_size": len(attempts)})
+    return sent

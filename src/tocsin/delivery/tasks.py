@@ -1,0 +1,91 @@
+"""Celery tasks of the delivery app: thin wrappers over domain functions."""
+
+import logging
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import transaction
+from django.utils import timezone
+
+from tocsin.celery import TocsinTask
+from tocsin.delivery.email_smtp import send_email_attempts
+from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.delivery.outbox import (
+    mark_stale_attempts_in_doubt,
+    pending_attempt_ids,
+    plan_email_notices,
+)
+from tocsin.errors import RetryableError
+from tocsin.incidents.jobs import run_job
+from tocsin.incidents.models import BackgroundJob, Incident
+
+logger = logging.getLogger(__name__)
+
+# About a day of retries with backoff capped at ten minutes: long enough to
+# ride out a mail server outage, short enough to leave time for letters.
+EMAIL_MAX_RETRIES = 150
+
+
+def retry_countdown(retries: int) -> int:
+    """Return seconds to the next retry: exponential, full jitter, <= 600."""
+    return get_exponential_backoff_interval(
+        factor=2, retries=retries, maximum=600, full_jitter=True
+    )
+
+
+def fail_exhausted_attempts(attempt_ids: list[str]) -> int:
+    """Mark still-pending attempts failed once their retries are used up."""
+    with transaction.atomic():
+        attempts = DeliveryAttempt.objects.filter(
+            pk__in=attempt_ids, status=DeliveryAttempt.Status.PENDING
+        )
+        notice_ids = list(attempts.values_list("notice_id", flat=True))
+        count = attempts.update(
+            status=DeliveryAttempt.Status.FAILED,
+            error_code="retries-exhausted",
+            finished_at=timezone.now(),
+        )
+        Notice.objects.filter(pk__in=notice_ids).update(status=Notice.Status.FAILED)
+    logger.error("delivery attempts failed after retries", extra={"count": count})
+    return count
+
+
+@shared_task(base=TocsinTask, bind=True, max_retries=EMAIL_MAX_RETRIES, queue="email")
+def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
+    """Send a batch of email attempts, retrying temporary SMTP failures."""
+    try:
+        return send_email_attempts(attempt_ids)
+    except RetryableError as error:
+        if self.request.retries >= self.max_retries:
+            fail_exhausted_attempts(attempt_ids)
+            raise
+        raise self.retry(
+            exc=error, countdown=retry_countdown(self.request.retries)
+        ) from error
+
+
+# Publishing costs about 15 ms a message on the embedded SQLite broker, so
+# attempts travel in batches rather than one task each.
+EMAIL_BATCH_SIZE = 100
+
+
+def enqueue_pending_email(incident: Incident) -> int:
+    """Enqueue every pending email attempt of an incident in batches."""
+    ids = pending_attempt_ids(incident)
+    for start in range(0, len(ids), EMAIL_BATCH_SIZE):
+        send_email_batch.delay(ids[start : start + EMAIL_BATCH_SIZE])
+    return len(ids)
+
+
+def _notify(job: BackgroundJob) -> dict:
+    incident = job.incident
+    in_doubt = mark_stale_attempts_in_doubt(incident)
+    plan = plan_email_notices(incident, actor=job.params.get("actor", "system"))
+    enqueued = enqueue_pending_email(incident)
+    return plan.__dict__ | {"enqueued": enqueued, "marked_in_doubt": in_doubt}
+
+
+@shared_task(base=TocsinTask)
+def start_notification_job(job_id: str) -> None:
+    """Plan the notices of a background job's incident and enqueue sending."""
+    run_job(job_id, _notify)

@@ -1,0 +1,201 @@
+"""The run summary: obligations, deadlines, regulator notices and sends.
+
+The same summary feeds the CLI's text output and the HTML report, and holds
+counts, codes and ids only, so it can be kept and shared after a purge.
+"""
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+
+from tocsin.assessment.models import AssessmentRun
+from tocsin.delivery.models import Notice
+from tocsin.delivery.progress import attempt_counts
+from tocsin.incidents.models import Incident
+from tocsin.reconciliation.models import Finding
+
+
+def _local(moment: datetime | None, zone: str) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _obligation_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for obligation in run.obligations.all().order_by("jurisdiction_id", "law_id"):
+        key = (obligation.jurisdiction_id, obligation.law_id)
+        row = grouped.setdefault(
+            key,
+            {
+                "jurisdiction": obligation.jurisdiction_id,
+                "law_id": obligation.law_id,
+                "owed": 0,
+                "not_owed": 0,
+                "deadline": None,
+                "deadline_text": obligation.deadline_text,
+                "citation": obligation.citation,
+                "version": obligation.law_version,
+            },
+        )
+        row["owed" if obligation.is_owed else "not_owed"] += 1
+        deadline = obligation.deadline or obligation.outer_limit
+        if (
+            obligation.is_owed
+            and deadline
+            and (row["deadline"] is None or deadline < row["deadline"])
+        ):
+            row["deadline"] = deadline
+    rows = list(grouped.values())
+    for row in rows:
+        row["deadline"] = _local(row["deadline"], zone)
+    return rows
+
+
+def _regulator_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "law_id": notice.law_id,
+            "recipient_kind": notice.recipient_kind,
+            "recipient": notice.recipient,
+            "affected": notice.affected_count,
+            "threshold": notice.threshold,
+            "owed": notice.is_owed,
+            "deadline": _local(notice.deadline, zone),
+            "deadline_text": notice.deadline_text,
+            "order": notice.order_constraint,
+            "citation": notice.citation,
+        }
+        for notice in run.regulator_notices.all().order_by(
+            "-is_owed", "law_id", "recipient_kind"
+        )
+    ]
+
+
+def build_summary(incident: Incident) -> dict[str, Any]:
+    """Return the incident's run summary as plain data."""
+    zone = incident.timezone_name
+    run = (
+        AssessmentRun.objects.filter(incident=incident).order_by("-created_at").first()
+    )
+    findings = Counter(
+        Finding.objects.filter(incident=incident).values_list("status", flat=True)
+    )
+    unmatched = list(
+        Finding.objects.filter(
+            incident=incident, status=Finding.Status.UNMATCHED
+        ).values("finding_ref", "row_number")
+    )
+    residences = Counter(incident.affected_people.values_list("residence", flat=True))
+    notices = dict(
+        Notice.objects.filter(incident=incident)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    by_kind: dict[str, list] = defaultdict(list)
+    for file_import in incident.file_imports.all():
+        by_kind[file_import.kind].append(
+            {
+                "file": file_import.file_name,
+                "encoding": file_import.encoding,
+                "accepted": file_import.rows_accepted,
+                "rejected": file_import.rows_rejected,
+                "rejections": file_import.rejections,
+            }
+        )
+    return {
+        "incident": {
+            "id": str(incident.pk),
+            "name": incident.name,
+            "discovered_at": _local(incident.discovered_at, zone),
+            "elements": incident.exposed_elements,
+        },
+        "imports": dict(by_kind),
+        "findings": {
+            "matched": findings.get(Finding.Status.MATCHED, 0),
+            "unmatched": findings.get(Finding.Status.UNMATCHED, 0),
+            "review": findings.get(Finding.Status.REVIEW, 0),
+            "unmatched_rows": unmatched,
+        },
+        "affected_people": sum(residences.values()),
+        "unknown_residence": residences.get("", 0),
+        "assessment": {
+            "run_id": str(run.pk) if run else "",
+            "created_at": _local(run.created_at, zone) if run else "",
+            "rule_versions": run.rule_versions if run else {},
+            "changes": run.changes_since_previous if run else [],
+        },
+        "obligations": _obligation_rows(run, zone) if run else [],
+        "regulator_notices": _regulator_rows(run, zone) if run else [],
+        "notices": notices,
+        "attempts": attempt_counts(incident),
+    }
+
+
+def render_summary_html(summary: dict[str, Any]) -> str:
+    """Return the summary as a standalone, accessible HTML page."""
+    return render_to_string("reports/summary.html", {"s": summary})
+
+
+def render_summary_text(summary: dict[str, Any]) -> str:
+    """Return the summary as plain text for a terminal."""
+    lines = [
+        f"Incident {summary['incident']['id']}: {summary['incident']['name']}",
+        f"  discovered {summary['incident']['discovered_at']}",
+        "",
+        "Imports",
+    ]
+    for kind, files in summary["imports"].items():
+        for item in files:
+            lines.append(
+                f"  {kind:<10} {item['file']}: {item['accepted']} rows accepted, "
+                f"{item['rejected']} rejected ({item['encoding']})"
+            )
+            lines.extend(
+                f"    row {r['row']}: {r['reason']}" for r in item["rejections"]
+            )
+    findings = summary["findings"]
+    lines += [
+        "",
+        f"Findings: {findings['matched']} matched, "
+        f"{findings['unmatched']} not matched, {findings['review']} for review",
+    ]
+    lines.extend(
+        f"  not matched: finding {row['finding_ref'] or '-'} (row {row['row_number']})"
+        for row in findings["unmatched_rows"]
+    )
+    lines += [
+        f"Affected people: {summary['affected_people']} "
+        f"({summary['unknown_residence']} with unknown residence)",
+        "",
+        "Obligations to individuals "
+        "(jurisdiction, law, owed, not owed, earliest deadline)",
+    ]
+    for row in summary["obligations"]:
+        deadline = row["deadline"] or row["deadline_text"]
+        lines.append(
+            f"  {row['jurisdiction']:<10} {row['law_id']:<20} "
+            f"{row['owed']:>5} {row['not_owed']:>5}  {deadline}  [v{row['version']}]"
+        )
+    lines += ["", "Regulator, consumer reporting agency and media notices"]
+    for row in summary["regulator_notices"]:
+        state = "OWED" if row["owed"] else "not owed"
+        deadline = row["deadline"] or row["deadline_text"]
+        lines.append(
+            f"  {row['law_id']:<20} {row['recipient_kind']:<26} {state:<8} "
+            f"{row['affected']}/{row['threshold']}  {deadline}"
+        )
+    lines += [
+        "",
+        "Notices: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items())),
+    ]
+    lines.append(
+        "Email attempts: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
+    )
+    return "\n".join(lines)
