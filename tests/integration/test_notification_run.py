@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
-from tests.conftest import write_csv
+from tests.conftest import complete_handoff, write_csv
 from tocsin.assessment.service import assess_incident
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.progress import wait_for_delivery
@@ -43,6 +43,7 @@ def smtp(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[SmtpSi
 @pytest.fixture
 def assessed(tmp_path: Path, incident: Incident) -> Incident:
     ensure_default_templates()
+    complete_handoff(incident)
     import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
     import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
     assess_incident(incident)
@@ -107,3 +108,23 @@ def test_unreachable_smtp_leaves_attempts_pending_for_retry(
 
     statuses = set(DeliveryAttempt.objects.values_list("status", flat=True))
     assert statuses <= {DeliveryAttempt.Status.PENDING, DeliveryAttempt.Status.SENDING}
+
+
+def test_notices_wait_for_a_complete_handoff(
+    tmp_path: Path, incident: Incident
+) -> None:
+    from tocsin.compliance.errors import HandoffIncomplete
+    from tocsin.compliance.handoff import start_handoff
+    from tocsin.delivery.outbox import plan_email_notices
+
+    ensure_default_templates()
+    start_handoff(str(incident.pk), actor="test-responder")
+    import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
+    import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
+    assess_incident(incident)
+
+    with pytest.raises(HandoffIncomplete) as raised:
+        plan_email_notices(incident)
+
+    assert "counsel_engaged, law_enforcement_delay" in str(raised.value)
+    assert Notice.objects.count() == 0

@@ -262,58 +262,84 @@ def gather_audit_artifacts(
 
 
 def gather_law_file_artifacts() -> list[Artifact]:
-    """Return every law file as an artifact under ``laws/``.
+    """Return every law file the rulebook loads as an artifact under ``laws/``.
 
     Limitation: all law files are included, not only those the incident's
     obligations cite. Effect: auditors see more laws than applied; the
-    assessment records show which ones did.
+    assessment runs in notices/assessments.csv show which ones did.
     """
+    from django.conf import settings
+
     from tocsin.audit.controlmap import load_control_map
     from tocsin.audit.evidence import Artifact
-    from tocsin.compliance.lawfiles import find_law_files
+    from tocsin.jurisdictions.rulebook import load_rulebook
 
     controls = load_control_map().controls_for("law_files")
+    rulebook = load_rulebook(settings.TOCSIN_LAWS_DIR)
     return [
         Artifact(
-            f"laws/{law_file.origin}/{law_file.path.name}",
+            f"laws/{law.origin}/{Path(law.path).name}",
             controls,
-            source_path=law_file.path,
-            description=f"law file {law_file.law_id}",
+            source_path=Path(law.path),
+            description=f"law file {law.id}",
         )
-        for law_file in find_law_files()
+        for law in rulebook.laws.values()
     ]
 
 
 def gather_notice_delivery_artifacts(incident: Incident) -> list[Artifact]:
-    """Return a CSV of the incident's notices with their delivery history.
+    """Return CSVs of the incident's notices, attempts and assessment runs.
 
-    Limitation: the notices and delivery apps define no models yet, so this
-    returns no artifact. Effect: bundles lack notices/delivery.csv until
-    this function builds it, tagged with controls_for("notices_delivery").
+    Rows carry ids, statuses, law ids, deadlines and digests of the sent
+    text, never contact details, so the bundle can leave the company.
     """
-    if not _app_has_models("notices") or not _app_has_models("delivery"):
-        return []
-    return []
+    from tocsin.audit.controlmap import load_control_map
+    from tocsin.audit.evidence import Artifact
+    from tocsin.reports.evidence import (
+        assessment_runs_csv,
+        delivery_history_csv,
+        obligations_csv,
+    )
+
+    controls = load_control_map().controls_for("notices_delivery")
+    return [
+        Artifact(
+            "notices/delivery.csv",
+            controls,
+            content=delivery_history_csv(incident),
+            description="every notice with each delivery attempt",
+        ),
+        Artifact(
+            "notices/obligations.csv",
+            controls,
+            content=obligations_csv(incident),
+            description="per-person obligations of the latest assessment run",
+        ),
+        Artifact(
+            "notices/assessments.csv",
+            controls,
+            content=assessment_runs_csv(incident),
+            description="assessment runs with the law versions they used",
+        ),
+    ]
 
 
 def gather_template_version_artifacts(incident: Incident) -> list[Artifact]:
-    """Return the notice template versions the incident's notices used.
+    """Return the notice template versions the incident's notices used."""
+    from tocsin.audit.controlmap import load_control_map
+    from tocsin.audit.evidence import Artifact
+    from tocsin.reports.evidence import template_versions_used
 
-    Limitation: the notices app defines no template models yet, so this
-    returns no artifact. Effect: bundles lack template versions until this
-    function adds them, tagged with controls_for("template_versions").
-    """
-    if not _app_has_models("notices"):
-        return []
-    return []
-
-
-def _app_has_models(label: str) -> bool:
-    from django.apps import apps
-
-    return apps.is_installed(f"tocsin.{label}") and bool(
-        list(apps.get_app_config(label).get_models())
-    )
+    controls = load_control_map().controls_for("template_versions")
+    return [
+        Artifact(
+            f"templates/{name}",
+            controls,
+            content=content,
+            description="notice template version used by this incident",
+        )
+        for name, content in template_versions_used(incident)
+    ]
 
 
 COMMANDS: list[click.Command] = [audit_group]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tocsin.assessment.models import AssessmentRun, Obligation
 from tocsin.audit.trail import audit_batch, record_audit_event
+from tocsin.compliance.handoff import require_handoff_complete
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.incidents.models import Incident
 from tocsin.notices.templates import (
@@ -65,10 +66,16 @@ def email_is_permitted(obligations: list[Obligation]) -> bool:
 def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
     """Create a notice and an email attempt for each person owed one.
 
+    Raises ``HandoffIncomplete`` until incident response has handed the
+    incident over (scope confirmed, counsel engaged, law-enforcement delay
+    decided, regulators' clocks started), because those decisions can
+    change who is told and when.
+
     People owed a notice that email cannot satisfy (no address on file, or
     a law that does not allow electronic notice) get a notice marked
     ``no_channel``, so they are listed and never silently dropped.
     """
+    require_handoff_complete(str(incident.pk))
     run = AssessmentRun.objects.filter(incident=incident).latest()
     version = approved_version(DEFAULT_EMAIL_TEMPLATE)
     existing = set(
