@@ -17,7 +17,23 @@ def _setup_django() -> None:
     django.setup()
 
 
-@click.group()
+class TocsinGroup(click.Group):
+    """The top-level group: expected errors print one line, not a traceback.
+
+    A ``TocsinError`` message names the value and the fix, so it is all an
+    operator needs; anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        from tocsin.errors import TocsinError
+
+        try:
+            return super().invoke(ctx)
+        except TocsinError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=TocsinGroup)
 @click.version_option(package_name="tocsin")
 def main() -> None:
     """Run the customer-notification side of a data-breach response."""
@@ -27,6 +43,7 @@ def main() -> None:
 def _attach_groups() -> None:
     from tocsin.cli import (
         audit,
+        company,
         compliance,
         demo,
         extract,
@@ -37,7 +54,18 @@ def _attach_groups() -> None:
         vault,
     )
 
-    groups = (run, services, demo, extract, rules, audit, compliance, keys, vault)
+    groups = (
+        run,
+        services,
+        demo,
+        company,
+        extract,
+        rules,
+        audit,
+        compliance,
+        keys,
+        vault,
+    )
     for module in groups:
         for command in module.COMMANDS:
             main.add_command(command)
