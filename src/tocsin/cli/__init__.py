@@ -4,6 +4,7 @@ Each command group lives in its own module of this package; this module
 sets up Django and attaches them.
 """
 
+import logging
 import os
 
 import click
@@ -35,9 +36,17 @@ class TocsinGroup(click.Group):
 
 @click.group(cls=TocsinGroup)
 @click.version_option(package_name="tocsin")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Run the customer-notification side of a data-breach response."""
     _setup_django()
+    # Short commands print their results; their info logs would only bury
+    # them. Long-running services keep the configured level.
+    if "TOCSIN_LOG_LEVEL" not in os.environ and ctx.invoked_subcommand not in (
+        "worker",
+        "serve",
+    ):
+        logging.getLogger("tocsin").setLevel(logging.WARNING)
 
 
 def _attach_groups() -> None:

@@ -235,11 +235,14 @@ def assess(incident_id: str, wait: bool) -> None:
 )
 def notify(incident_id: str, wait: bool, timeout: float) -> None:
     """Plan notices for everyone owed one and send them by email."""
+    from tocsin.delivery.preflight import run_warnings
     from tocsin.delivery.progress import wait_for_delivery
     from tocsin.delivery.tasks import start_notification_job
     from tocsin.incidents.jobs import create_job, wait_for_job
 
     target = load_incident(incident_id)
+    for warning in run_warnings():
+        click.echo(f"warning: {warning.message}", err=True)
     job = create_job(target, "notify", {}, start_notification_job)
     if not wait:
         click.echo(f"job {job.pk} queued")
