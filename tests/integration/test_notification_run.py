@@ -1,6 +1,7 @@
 """A whole run through a real worker process, the embedded or configured
 broker, and a local SMTP server."""
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -128,3 +129,21 @@ def test_notices_wait_for_a_complete_handoff(
 
     assert "counsel_engaged, law_enforcement_delay" in str(raised.value)
     assert Notice.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_incident_completes_when_every_notice_ends(
+    assessed: Incident, smtp: SmtpSink, start_worker: Callable
+) -> None:
+    start_worker()
+
+    notify(assessed)
+
+    # The worker records completion just after the last attempt ends.
+    for _ in range(100):
+        assessed.refresh_from_db()
+        if assessed.status == Incident.Status.COMPLETE:
+            break
+        time.sleep(0.1)
+    assert assessed.status == Incident.Status.COMPLETE
+    assert assessed.notifications_completed_at is not None
