@@ -309,16 +309,16 @@ def find_contacts(
     requested = {kind: value for kind, value in criteria.items() if value is not None}
     if not requested:
         raise ValueError("find_contacts needs email, phone or customer_id")
-    contacts = Contact.objects.filter(incident_id=incident.pk)
     keys = _cached_keys(incident.pk)
     if keys is None:
-        return contacts.none()
+        return Contact.objects.none()
+    lookup: dict[str, object] = {"incident_id": incident.pk}
     for kind, value in requested.items():
         index = crypto.compute_blind_index(keys, kind, crypto.NORMALIZERS[kind](value))
         if not index:
-            return contacts.none()
-        contacts = contacts.filter(**{f"{kind}_index": index})
-    return contacts
+            return Contact.objects.none()
+        lookup[f"{kind}_index"] = index
+    return Contact.objects.filter(**lookup)
 
 
 def _person_reference_hmac() -> hmac.HMAC:
