@@ -133,6 +133,11 @@ class FakeSalesforce:
         self._random = random.Random(seed)
         self._queued_faults: list[str] = []
         self._failing_jobs = 0
+        self._requests_seen = 0
+        self._hold_at = 0
+        self._held = threading.Event()
+        self._release = threading.Event()
+        self.held_client_port: int | None = None
         self._queries: dict[str, _Query] = {}
         self._jobs: dict[str, _BulkJob] = {}
         self._lock = threading.Lock()
@@ -204,6 +209,36 @@ class FakeSalesforce:
         with self._lock:
             self.revoked = True
             self.sessions.clear()
+
+    def hold_request(self, number: int) -> None:
+        """Make API request ``number`` (counted from 1, from now) wait until
+        ``release`` is called.
+
+        ``held_client_port`` then says which client TCP port sent it, so a
+        test can find and kill the worker process in the middle of a page.
+        """
+        with self._lock:
+            self._held.clear()
+            self._release.clear()
+            self._hold_at = self._requests_seen + number
+            self.held_client_port = None
+
+    def is_holding(self) -> bool:
+        """Return whether a request is being held."""
+        return self._held.is_set()
+
+    def release(self) -> None:
+        """Let the held request, if any, be answered."""
+        self._release.set()
+
+    def _hold_if_asked(self, client_port: int) -> None:
+        with self._lock:
+            self._requests_seen += 1
+            if self._requests_seen != self._hold_at:
+                return
+            self.held_client_port = client_port
+        self._held.set()
+        self._release.wait(60)
 
     def change_record(self, object_name: str, index: int, **values: Any) -> None:
         """Change a record's fields and bump its SystemModstamp to now."""
@@ -524,6 +559,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, path: str, body: bytes) -> None:
         try:
+            self.fake._hold_if_asked(self.client_address[1])
             self._check_session()
             self.fake.count_api_request()
             fault = self.fake.next_fault()
