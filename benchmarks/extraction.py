@@ -7,7 +7,7 @@ broker):
    with no faults and storing nothing;
 2. a Tocsin extraction of the same records on real ``celery worker``
    processes (solo pool), while the fake fails a share of the requests
-   (503, 429 with Retry-After, slow answers past the client timeout), ends
+   (503, 429 with Retry-After, slow responses past the client timeout), ends
    every session twice, and one worker is killed with SIGKILL in the middle
    of a page. A replacement worker is started after the kill.
 

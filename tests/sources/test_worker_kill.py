@@ -2,7 +2,7 @@
 
 Runs ``benchmarks/extraction.py`` in a subprocess: its own TOCSIN_HOME,
 SQLite database and broker, a fake Salesforce failing 10% of requests, two
-session expiries and a worker killed while the fake holds its page request.
+session expiries and a worker killed while the fake delays its page request.
 """
 
 import json

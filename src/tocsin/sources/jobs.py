@@ -2,9 +2,9 @@
 
 An extraction reads its sources in the configured order, one page per Celery
 task. Each page's records and the cursor of the next page are committed in
-one transaction, guarded by the page number, so a task that runs twice (a
-redelivery after a worker was killed) stores nothing twice and a task that
-never ran is found by ``resume_stalled_runs`` and queued again.
+one transaction, guarded by the page number. A task that runs twice (a
+redelivery after a worker was killed) therefore stores nothing twice, and
+``resume_stalled_runs`` finds and queues again a task that never ran.
 
 The functions here never enqueue anything. Each returns the pages to queue
 next as (run id, page number) pairs, and the caller queues them after the

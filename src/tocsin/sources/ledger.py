@@ -3,7 +3,7 @@
 The same person often appears in several sources (the CRM, the shop, the
 snapshot). A person is linked across sources by the blind index of their
 email, or of their phone when there is no email. The source of higher
-precedence supplies the person; a record from a lower source for a person
+precedence supplies the person. A record from a lower source for a person
 already supplied is kept in the ledger only, and every field on which the two
 disagree becomes a ``FieldConflict`` row instead of being overwritten.
 

@@ -208,7 +208,7 @@ def normalize_contact(record: ContactRecord) -> tuple[ContactRecord, list[str]]:
     country, and US addresses get a five-digit ZIP and a state code, derived
     from the ZIP when the source left it empty. Nothing is discarded: a
     value that cannot be normalized is kept as given and named in the
-    returned warnings, so reconciliation still sees it.
+    returned warnings, so reconciliation can still match it.
     """
     warnings: list[str] = []
     country, found = normalize_country(record.country_code)

@@ -1,6 +1,7 @@
 """A Salesforce org on 127.0.0.1 that speaks the real wire formats.
 
-The fake answers what simple-salesforce and Tocsin's connector send:
+The fake serves the requests that simple-salesforce and Tocsin's connector
+send:
 
 - SOAP login (``POST /services/Soap/u/<version>``) for username, password
   and security token, with the real ``INVALID_LOGIN`` fault on a wrong
@@ -59,7 +60,7 @@ FAULTS = (
     "request_limit",  # 403 REQUEST_LIMIT_EXCEEDED, concurrent request limit
     "query_timeout",  # 400 QUERY_TIMEOUT
     "row_lock",  # 400 UNABLE_TO_LOCK_ROW
-    "slow",  # answers after ``slow_seconds``, past the client's timeout
+    "slow",  # responds after ``slow_seconds``, past the client's timeout
     "session_expired",  # 401 INVALID_SESSION_ID, every session ends
     "malformed",  # 200 with a truncated JSON or CSV body
     "bulk_job_failed",  # the next bulk job ends in state Failed
@@ -214,8 +215,8 @@ class FakeSalesforce:
         """Make API request ``number`` (counted from 1, from now) wait until
         ``release`` is called.
 
-        ``held_client_port`` then says which client TCP port sent it, so a
-        test can find and kill the worker process in the middle of a page.
+        ``held_client_port`` then contains the client TCP port that sent
+        it, so a test can find and kill the worker in the middle of a page.
         """
         with self._lock:
             self._held.clear()
@@ -228,7 +229,7 @@ class FakeSalesforce:
         return self._held.is_set()
 
     def release(self) -> None:
-        """Let the held request, if any, be answered."""
+        """Let the held request, if any, get its response."""
         self._release.set()
 
     def _hold_if_asked(self, client_port: int) -> None:
@@ -250,7 +251,7 @@ class FakeSalesforce:
     # Records --------------------------------------------------------------
 
     def record(self, object_name: str, index: int) -> dict[str, Any]:
-        """Return one record with every field the fake knows, by index."""
+        """Return one record, with every field the fake serves, by index."""
         names = self._names
         first = names["first"][index % 200]
         last = names["last"][(index * 7 + 3) % 200]
