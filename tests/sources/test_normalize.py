@@ -119,3 +119,22 @@ def test_country_is_assumed_us_from_a_zip_code() -> None:
 )  # fmt: skip
 def test_state_for_zip_uses_the_zip3_table(zip_code: str, state: str) -> None:
     assert state_for_zip(zip_code) == state
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["Ann.Lee@Example.COM", "o'brien+tag@example.org", "x@sub.Example.co.uk",
+     "josé@exämple.com", "a@b", "a..b@example.com", "ann@localhost",
+     "ann@-example.com", "ann@example..com", "user@[127.0.0.1]"],
+)  # fmt: skip
+def test_email_fast_path_matches_email_validator(email: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = email
+
+    record, _ = normalize_contact(contact(email=email))
+
+    assert record.email == expected
