@@ -106,8 +106,12 @@ def pid_for_client_port(port: int, pids: list[int]) -> int | None:
     return None
 
 
-def run_baseline(fake, page_size: int) -> tuple[float, int]:
-    """Page through the fake with plain simple-salesforce; return (s, rows)."""
+def run_baseline(fake, page_size: int, mode: str) -> tuple[float, int]:
+    """Page through the fake with plain simple-salesforce; return (s, rows).
+
+    Uses the same API as the extraction: REST query pages or a Bulk API 2.0
+    job, and stores nothing.
+    """
     import requests
     from simple_salesforce import Salesforce
 
@@ -119,6 +123,15 @@ def run_baseline(fake, page_size: int) -> tuple[float, int]:
     client = Salesforce(
         username=fake.username, password=PASSWORD, security_token=TOKEN, session=session
     )
+    if mode == "bulk":
+        soql = (
+            "SELECT Id, FirstName, LastName, Email, Phone, MobilePhone, "
+            "MailingStreet, MailingCity, MailingState, MailingPostalCode, "
+            "MailingCountry, SystemModstamp FROM Contact ORDER BY Id"
+        )
+        pages = client.bulk2.Contact.query(soql, max_records=page_size)
+        rows = sum(page.count("\n") - 1 for page in pages)
+        return time.perf_counter() - started, rows
     headers = {"Sforce-Query-Options": f"batchSize={page_size}"}
     result = client.query(
         "SELECT Id, FirstName, LastName, Email, Phone, MobilePhone, "
@@ -168,7 +181,8 @@ def drive_extraction(args, fake, env, home) -> dict:
     expiries_at = [0.3, 0.6]
     # Hold a request near the middle of the run; the worker sending it is
     # the one killed, so the kill always lands inside a page.
-    fake.hold_request(max(3, args.count // args.page_size // 2))
+    expected_requests = args.count // args.page_size + (5 if args.mode == "bulk" else 2)
+    fake.hold_request(max(3, expected_requests // 2))
     killed = False
     try:
         while time.perf_counter() - started < args.timeout:
@@ -267,7 +281,7 @@ def main(argv: list[str] | None = None) -> dict:
     with FakeSalesforce(
         contacts=args.count, slow_seconds=1.5, retry_after_seconds=1
     ) as fake:
-        baseline_seconds, baseline_rows = run_baseline(fake, args.page_size)
+        baseline_seconds, baseline_rows = run_baseline(fake, args.page_size, args.mode)
         fake.failure_rate = args.failure_rate
         fake.failure_mix = ("unavailable", "rate_limited", "slow")
         fake.stats.clear()
