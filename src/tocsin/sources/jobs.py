@@ -93,8 +93,11 @@ def start_delta_resync(previous: Extraction) -> tuple[Extraction, list[PageRef]]
     replace their earlier version in the vault; unchanged ones are not read.
     """
     specs = [SourceSpec.from_dict(run.spec) for run in previous.runs.all()]
+    # The sources stamp changes with their own clocks, some to the second:
+    # reading a few minutes too many is harmless because pages upsert.
+    since = previous.created_at - timedelta(seconds=conf.delta_overlap_seconds())
     return start_extraction(
-        previous.incident, specs, mode=Extraction.Mode.DELTA, since=previous.created_at
+        previous.incident, specs, mode=Extraction.Mode.DELTA, since=since
     )
 
 
