@@ -48,10 +48,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--timeout", type=float, default=900, help="Give up after this many seconds."
     )
     parser.add_argument("--output", help="Also write the result JSON to this file.")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL database to use instead of SQLite; it is dropped and "
+        "created again, so name a scratch database.",
+    )
+    parser.add_argument(
+        "--broker-url",
+        help="Redis broker to use instead of the SQLite one; its database is "
+        "flushed first, so name a scratch database number.",
+    )
     return parser.parse_args(argv)
 
 
-def configure_environment(home: Path) -> dict[str, str]:
+def recreate_database(url: str) -> None:
+    """Drop and create the PostgreSQL database named in ``url``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def configure_environment(home: Path, args: argparse.Namespace) -> dict[str, str]:
     """Set and return the environment shared by this process and workers."""
     env = {
         "TOCSIN_HOME": str(home),
@@ -72,6 +96,14 @@ def configure_environment(home: Path) -> dict[str, str]:
     }
     for name in ("DATABASE_URL", "TOCSIN_BROKER_URL", "TOCSIN_MASTER_KEY"):
         os.environ.pop(name, None)
+    if args.database_url:
+        recreate_database(args.database_url)
+        env["DATABASE_URL"] = args.database_url
+    if args.broker_url:
+        import redis
+
+        redis.Redis.from_url(args.broker_url).flushdb()
+        env["TOCSIN_BROKER_URL"] = args.broker_url
     os.environ.update(env)
     return dict(os.environ)
 
@@ -267,7 +299,7 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="tocsin-bench-"))
-    env = configure_environment(home)
+    env = configure_environment(home, args)
     sys.path.insert(0, str(SRC))
     import django
     from django.core.management import call_command
@@ -297,6 +329,8 @@ def main(argv: list[str] | None = None) -> dict:
         "baseline_seconds": round(baseline_seconds, 2),
         "baseline_rows": baseline_rows,
         "ratio_to_baseline": round(result["seconds"] / baseline_seconds, 1),
+        "database": "postgresql" if args.database_url else "sqlite",
+        "broker": "redis" if args.broker_url else "sqlite",
         "machine": machine(),
         "home": str(home),
     }
