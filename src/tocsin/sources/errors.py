@@ -5,6 +5,7 @@ TocsinError
  │    └── SourceUnavailable       timeout, 5xx, connection refused
  │         └── SourceRateLimited  429, REQUEST_LIMIT_EXCEEDED, API budget spent
  └── PermanentError
+      ├── SourceError             unexpected failure, stopped the source run
       ├── SourceAuthFailed        wrong password, revoked token
       ├── SourceDataError         malformed page, bad CSV header
       └── SourceConfigError       unknown kind, missing option
@@ -30,6 +31,10 @@ class SourceUnavailable(RetryableError):
 
 class SourceRateLimited(SourceUnavailable):
     """The source throttled us, or our share of its API budget is spent."""
+
+
+class SourceError(PermanentError):
+    """A source run stopped on an error that no other class describes."""
 
 
 class SourceAuthFailed(PermanentError):

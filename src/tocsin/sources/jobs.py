@@ -24,7 +24,12 @@ from django.utils import timezone
 from tocsin.audit.trail import record_audit_event
 from tocsin.incidents.models import Incident
 from tocsin.sources import conf
-from tocsin.sources.connectors.base import Connector, SourceSpec, build_connector
+from tocsin.sources.connectors.base import (
+    Connector,
+    Page,
+    SourceSpec,
+    build_connector,
+)
 from tocsin.sources.errors import SourceRateLimited, SourceUnavailable
 from tocsin.sources.ledger import store_page
 from tocsin.sources.models import Extraction, RejectedRecord, SourceRun
@@ -240,7 +245,7 @@ def extract_page(run_id: str, page_no: int) -> list[PageRef]:
         return _start_next_run(run.extraction, after_failure=False)
 
 
-def _advance_checkpoint(run: SourceRun, page, stored: int, covered: int) -> None:
+def _advance_checkpoint(run: SourceRun, page: Page, stored: int, covered: int) -> None:
     run.cursor = page.next_cursor
     run.pages_done += 1
     run.records_stored += stored
