@@ -36,6 +36,7 @@ import io
 import json
 import random
 import re
+import sys
 import threading
 import time
 import uuid
@@ -161,7 +162,7 @@ class FakeSalesforce:
     def start(self) -> "FakeSalesforce":
         """Start serving on a free port of 127.0.0.1; return self."""
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
@@ -379,6 +380,14 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that went away, such as a killed worker."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _ApiError(Exception):
