@@ -397,6 +397,9 @@ def resume_stalled_runs(extraction: Extraction | None = None) -> list[PageRef]:
     without redelivery (such as the embedded SQLite broker). Queuing the
     page again is safe: the page guard drops a duplicate.
     """
+    # Limitation: only worker start, the CLI's watch loop and `tocsin extract
+    # resume` call this; no periodic task does. Effect: on the SQLite broker a
+    # run whose worker died stays idle until one of them runs.
     cutoff = timezone.now() - timedelta(seconds=conf.stalled_after_seconds())
     runs = SourceRun.objects.filter(
         status=SourceRun.Status.RUNNING, heartbeat_at__lt=cutoff
