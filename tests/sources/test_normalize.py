@@ -1,6 +1,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tocsin.sources.normalize import normalize_contact, state_for_zip
 from tocsin.vault.records import ContactRecord, Provenance
@@ -138,3 +140,31 @@ def test_email_fast_path_matches_email_validator(email: str) -> None:
     record, _ = normalize_contact(contact(email=email))
 
     assert record.email == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    email=st.text(max_size=40),
+    phone=st.text(alphabet="0123456789+-() x", max_size=20),
+    postal_code=st.text(alphabet="0123456789- ABC", max_size=12),
+    country=st.sampled_from(["", "US", "us", "GB", "United States", "Narnia"]),
+    state=st.sampled_from(["", "IL", "Texas", "ZZ"]),
+    address=st.text(max_size=50),
+)
+def test_normalizing_twice_changes_nothing_more(
+    email: str, phone: str, postal_code: str, country: str, state: str, address: str
+) -> None:
+    once, _ = normalize_contact(
+        contact(
+            email=email,
+            phone=phone,
+            postal_code=postal_code,
+            country_code=country,
+            province_code=state,
+            address1=address,
+        )
+    )
+
+    twice, _ = normalize_contact(once)
+
+    assert twice == once

@@ -309,3 +309,17 @@ def test_delta_resync_replaces_a_contact_whose_email_changed(
     assert Contact.objects.filter(incident=incident).count() == 45
     assert len(found) == 1
     assert open_contact(found[0]).provenance.source_record_id == "003000000000003AAA"
+
+
+def test_truncated_bulk_result_page_is_retried_not_stored(fake: FakeSalesforce) -> None:
+    connector = build_connector(
+        crm_spec(fake, objects=["Contact"], mode="bulk", bulk_page_size=20)
+    )
+    job_page = connector.fetch_page(None, None)
+    first_results = connector.fetch_page(job_page.next_cursor, None)
+    fake.inject("malformed")
+
+    with pytest.raises(SourceUnavailable) as error:
+        connector.fetch_page(first_results.next_cursor, None)
+
+    assert "was truncated or not valid JSON" in str(error.value)

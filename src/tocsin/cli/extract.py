@@ -137,6 +137,12 @@ def show_status(extraction_id: str, as_json: bool) -> None:
     click.echo(f"extraction {status['extraction']}: {status['status']}")
     click.echo(_format_progress(status))
     for run in status["sources"]:
+        if run["oldest_as_of"]:
+            days = run["oldest_age_seconds"] / 86400
+            click.echo(
+                f"{run['source']}: records as of {run['oldest_as_of']} to "
+                f"{run['newest_as_of']} (oldest {days:.1f} days old)"
+            )
         if run["last_error"]:
             click.echo(f"{run['source']}: last error: {run['last_error']}")
 

@@ -428,9 +428,11 @@ class SalesforceConnector:
             soql = self._soql(layout, layout.bulk_fields(), since)
             job = bulk._client.create_job("query", query=soql)
             return Page([], cursor | {"job": job["id"], "locator": ""})
-        state = self._wait_for_job(bulk, cursor)
-        if state == "Failed":
-            return self._restart_failed_job(cursor)
+        if not cursor.get("job_complete"):
+            if self._wait_for_job(bulk, cursor) == "Failed":
+                return self._restart_failed_job(cursor)
+            # A complete job stays complete: later pages skip the status call.
+            cursor = cursor | {"job_complete": True}
         result = bulk._client.get_query_results(
             cursor["job"], cursor.get("locator", ""), self.bulk_page_size
         )
