@@ -25,9 +25,9 @@ def main() -> None:
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, extract, keys, rules, run
+    from tocsin.cli import audit, extract, keys, rules, run, vault
 
-    for module in (run, rules, audit, keys, extract):
+    for module in (run, rules, audit, keys, vault, extract):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -66,7 +66,9 @@ class IncidentKeys:
     index_hmac: "hmac.HMAC"
 
 
-def make_incident_keys(incident_id: uuid.UUID, data_key: bytes, index_key: bytes):
+def make_incident_keys(
+    incident_id: uuid.UUID, data_key: bytes, index_key: bytes
+) -> IncidentKeys:
     """Return the cipher and HMAC objects for an incident's raw keys."""
     return IncidentKeys(
         incident_id, AESGCM(data_key), hmac.new(index_key, None, sha256)

@@ -2,13 +2,14 @@
 
 TocsinError
  ├── RetryableError
- │    └── KeyProviderUnavailable   the KMS did not answer; retry later
+ │    └── KeyProviderUnavailable   the KMS did not respond; retry later
  └── PermanentError
       ├── ConfigurationError
       │    └── VaultKeyMissing     no master key, or not the one that wraps
       ├── DataKeyUnwrapFailed      the master key does not open a data key
       ├── DecryptionFailed         a contact field failed authentication
-      └── DataKeyDestroyed         the incident's vault was purged
+      ├── DataKeyDestroyed         the incident's vault was purged
+      └── VaultPurgeStarted        a purge is under way; nothing may be added
 
 Messages name incident ids, contact ids, key ids and field names, never a
 contact detail or key material.
@@ -29,7 +30,7 @@ class VaultKeyMissing(ConfigurationError):
 
 
 class KeyProviderUnavailable(RetryableError):
-    """The key management service did not answer or returned a server error."""
+    """The key management service did not respond or failed with a 5xx."""
 
     default_message = "the key management service is unavailable; retry later"
 
@@ -68,5 +69,17 @@ class DataKeyDestroyed(PermanentError):
             f"the vault of incident {incident_id} was purged and its data key "
             "destroyed; its contacts cannot be stored, searched or decrypted, "
             "so open a new incident for new contacts"
+        )
+        self.incident_id = incident_id
+
+
+class VaultPurgeStarted(PermanentError):
+    """A purge of the incident's vault has begun, so nothing may be added."""
+
+    def __init__(self, incident_id: uuid.UUID) -> None:
+        super().__init__(
+            f"a purge of incident {incident_id}'s vault has started, so no "
+            "contacts can be stored; finish it with `tocsin purge --incident "
+            f"{incident_id}` and open a new incident for new contacts"
         )
         self.incident_id = incident_id
