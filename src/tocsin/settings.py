@@ -13,6 +13,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from tocsin.audit.schedule import BEAT_SCHEDULE as AUDIT_SCHEDULE
+from tocsin.vault.schedule import BEAT_SCHEDULE as VAULT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent
 TOCSIN_HOME = Path(os.environ.get("TOCSIN_HOME", "var")).resolve()
 
@@ -136,7 +139,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_REDIRECT_STDOUTS = False
 # Periodic work: audit checkpoints and vault purges. Run beat once per
 # installation (`tocsin worker --beat` or `celery beat`).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = (
+    AUDIT_SCHEDULE
+    | VAULT_SCHEDULE
+    | {
+        # The embedded broker never redelivers a killed worker's task, so
+        # stalled extraction runs are picked up again every minute.
+        "sources-resume-stalled-runs": {
+            "task": "tocsin.sources.tasks.resume_stalled_runs_task",
+            "schedule": 60.0,
+        },
+    }
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(TOCSIN_HOME / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TOCSIN_EAGER_TASKS", "") == "1"
 
