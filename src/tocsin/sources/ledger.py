@@ -169,10 +169,15 @@ def store_page(run: SourceRun, records: list[ContactRecord]) -> StoredPage:
     _apply_precedence(run, rows)
     primary_ids = {row.source_record_id for row in rows if row.is_primary}
     if seen_before:
+        # Contacts store the blind index of the source record id.
+        seen_indexes = [
+            crypto.compute_blind_index(keys, "source_record_id", record_id)
+            for record_id in seen_before
+        ]
         Contact.objects.filter(
             incident=incident,
             source=run.source_name,
-            source_record_id__in=seen_before,
+            source_record_id__in=seen_indexes,
         ).delete()
     to_store = [r for r in records if r.provenance.source_record_id in primary_ids]
     store_contacts(incident, to_store)
