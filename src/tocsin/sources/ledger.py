@@ -43,6 +43,13 @@ def _identity(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
     return ""
 
 
+def _record_index(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
+    # The ledger, like the vault, keeps the blind index of the record id and
+    # not the id, which is often the customer's own id in the source.
+    record_id = record.provenance.source_record_id
+    return crypto.compute_blind_index(keys, "source_record_id", record_id)
+
+
 def _digests(keys: crypto.IncidentKeys, record: ContactRecord) -> dict[str, str]:
     digests = {}
     for name, value in record.personal_values().items():
@@ -75,14 +82,15 @@ def _primaries_by_identity(
 def _upsert_ledger(
     run: SourceRun, records: list[ContactRecord], keys: crypto.IncidentKeys
 ) -> tuple[list[ExtractedRecord], set[str]]:
-    """Write the page's ledger rows; return them and the ids seen before."""
+    """Write the page's ledger rows; return them and the record indexes
+    seen before."""
     incident_id = run.extraction.incident_id
-    record_ids = [r.provenance.source_record_id for r in records]
+    record_indexes = [_record_index(keys, r) for r in records]
     seen_before = set(
         ExtractedRecord.objects.filter(
             incident_id=incident_id,
             source_name=run.source_name,
-            source_record_id__in=record_ids,
+            source_record_id__in=record_indexes,
         ).values_list("source_record_id", flat=True)
     )
     rows = [
@@ -90,14 +98,14 @@ def _upsert_ledger(
             incident_id=incident_id,
             source_name=run.source_name,
             source_object=r.provenance.source_object,
-            source_record_id=r.provenance.source_record_id,
+            source_record_id=record_index,
             as_of=r.provenance.as_of,
             identity=_identity(keys, r),
             field_digests=_digests(keys, r),
             precedence=run.precedence,
             run=run,
         )
-        for r in records
+        for r, record_index in zip(records, record_indexes, strict=True)
     ]
     ExtractedRecord.objects.bulk_create(
         rows,
@@ -169,16 +177,12 @@ def store_page(run: SourceRun, records: list[ContactRecord]) -> StoredPage:
     _apply_precedence(run, rows)
     primary_ids = {row.source_record_id for row in rows if row.is_primary}
     if seen_before:
-        # Contacts store the blind index of the source record id.
-        seen_indexes = [
-            crypto.compute_blind_index(keys, "source_record_id", record_id)
-            for record_id in seen_before
-        ]
+        # Contacts store the same blind index of the record id as the ledger.
         Contact.objects.filter(
             incident=incident,
             source=run.source_name,
-            source_record_id__in=seen_indexes,
+            source_record_id__in=seen_before,
         ).delete()
-    to_store = [r for r in records if r.provenance.source_record_id in primary_ids]
+    to_store = [r for r in records if _record_index(keys, r) in primary_ids]
     store_contacts(incident, to_store)
     return StoredPage(len(to_store), len(records) - len(to_store))
