@@ -10,19 +10,17 @@ bundle) is searched for every marker in every encoding that
 
 import json
 import logging
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from click.testing import CliRunner
-from django.conf import settings
 from django.db import connection
 from pytest_django.fixtures import Settings
 
 from tests.conftest import write_csv
+from tests.integration.conftest import captured_logs, database_rows
 from tocsin.assessment.tasks import assess_incident_job
 from tocsin.audit.signing import ensure_signing_key
 from tocsin.cli import main
@@ -30,7 +28,6 @@ from tocsin.delivery.progress import wait_for_delivery
 from tocsin.delivery.tasks import start_notification_job
 from tocsin.incidents.jobs import create_job, wait_for_job
 from tocsin.incidents.models import BackgroundJob, Incident
-from tocsin.logs import JsonFormatter
 from tocsin.notices.templates import ensure_default_templates
 from tocsin.reconciliation.tasks import import_findings_job
 from tocsin.reports.summary import (
@@ -180,102 +177,6 @@ def run_notification(incident: Incident, folder: Path) -> dict[str, int]:
     run_job(incident, "assess", {}, assess_incident_job)
     run_job(incident, "notify", {}, start_notification_job)
     return wait_for_delivery(incident, timeout_s=120)
-
-
-def database_rows() -> bytes:
-    """Return every row of every table as text, on either database."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            quoted = connection.ops.quote_name(table)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT t::text FROM {quoted} t")
-            else:
-                cursor.execute(f"SELECT * FROM {quoted}")
-            chunks.extend(repr(row).encode() for row in cursor.fetchall())
-    return b"\n".join(chunks)
-
-
-def redis_values(url: str) -> bytes:
-    """Return every key and value of the broker's Redis database."""
-    client = redis.Redis.from_url(url)
-    chunks = []
-    for key in client.scan_iter(count=1000):
-        kind = client.type(key)
-        if kind == b"string":
-            value = client.get(key)
-        elif kind == b"list":
-            value = client.lrange(key, 0, -1)
-        elif kind == b"hash":
-            value = client.hgetall(key)
-        elif kind == b"set":
-            value = client.smembers(key)
-        elif kind == b"zset":
-            value = client.zrange(key, 0, -1)
-        else:
-            value = kind
-        chunks.append(key + b" " + repr(value).encode())
-    return b"\n".join(chunks)
-
-
-class RedisMonitor:
-    """Record, as text, every command the broker's Redis server receives.
-
-    Messages leave Redis once a worker acknowledges them, so the keys left
-    after a run show little. The commands show every message that passed.
-    """
-
-    STOP = "tocsin-canary-monitor-stop"
-
-    def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(url)
-        self.commands: list[str] = []
-        self.is_recording = threading.Event()
-        self.thread = threading.Thread(target=self._record, daemon=True)
-
-    def _record(self) -> None:
-        with self.client.monitor() as monitor:
-            self.is_recording.set()
-            while True:
-                command = monitor.next_command()["command"]
-                if self.STOP in command:
-                    return
-                self.commands.append(command)
-
-    def start(self) -> None:
-        self.thread.start()
-        assert self.is_recording.wait(10), "Redis MONITOR did not start"
-
-    def stop(self) -> bytes:
-        """Stop recording; return the commands, one a line."""
-        self.client.echo(self.STOP)
-        self.thread.join(10)
-        return "\n".join(self.commands).encode()
-
-
-@pytest.fixture
-def broker_traffic() -> Iterator[Callable[[], dict[str, list]]]:
-    """Return a function that returns the broker's stored or sent bytes."""
-    url = settings.CELERY_BROKER_URL
-    if url.startswith("sqla+sqlite:///"):
-        files = sqlite_files(url.removeprefix("sqla+sqlite:///"))
-        yield lambda: {"broker file": files}
-    elif url.startswith("redis://"):
-        monitor = RedisMonitor(url)
-        monitor.start()
-        yield lambda: {
-            "broker commands": [monitor.stop()],
-            "broker keys": [redis_values(url)],
-        }
-        monitor.stop()
-    else:
-        pytest.skip(f"no canary search for broker {url.split(':')[0]}")
-
-
-def captured_logs(caplog: pytest.LogCaptureFixture) -> bytes:
-    formatter = JsonFormatter()
-    lines = [formatter.format(record) for record in caplog.records]
-    return ("\n".join(lines) + "\n" + caplog.text).encode()
 
 
 def evidence_files(incident: Incident, folder: Path) -> list:
