@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from click.testing import CliRunner
 from django.db import connection
 from pytest_django.fixtures import Settings
@@ -37,9 +38,9 @@ from tocsin.reports.summary import (
 )
 from tocsin.sources.tasks import import_customers_job
 from tocsin.testing.canary import find_markers, sqlite_files
-from tocsin.testing.smtp_sink import SmtpSink
+from tocsin.testing.smtp_sink import RecordingHandler, SmtpSink
 
-CUSTOMERS = 6
+CUSTOMERS = 8
 # Finding ids are stored in plaintext by design, so finding this one shows
 # that a search reads the place where the run's rows landed.
 CONTROL = "cnrycontrol"
@@ -96,6 +97,11 @@ def phone_markers(phone: str) -> list[str]:
     return [phone, f"+1{digits}", digits]
 
 
+# The SMTP server refuses one customer's address and defers another's once.
+REFUSED_EMAIL = customer_values(CUSTOMERS - 2)["email"]
+DEFERRED_EMAIL = customer_values(CUSTOMERS - 1)["email"]
+
+
 def all_markers() -> list[str]:
     markers = [*REJECTED_CUSTOMER.values(), *POSTAL_ONLY_CUSTOMER.values()]
     markers += MISALIGNED_CUSTOMER.split(",")
@@ -147,9 +153,40 @@ def findings_csv() -> str:
     return "".join(rows)
 
 
+class RefusingHandler(RecordingHandler):
+    """Refuse one recipient for good and defer another once.
+
+    The replies quote the address, as Postfix's do, so the refusal and the
+    retry that follows carry the address into the sending code.
+    """
+
+    def __init__(self, refused: str, deferred: str) -> None:
+        super().__init__()
+        self.refused = refused
+        self.deferred = deferred
+        self.deferrals = 0
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if address == self.refused:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if address == self.deferred and self.deferrals == 0:
+            self.deferrals += 1
+            return f"451 4.7.1 <{address}>: Recipient address rejected: Try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 @pytest.fixture
 def smtp(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
+    handler = RefusingHandler(REFUSED_EMAIL, DEFERRED_EMAIL)
+    with SmtpSink(handler=handler) as sink:
         monkeypatch.setenv("TOCSIN_SMTP_PORT", str(sink.port))
         settings.EMAIL_PORT = sink.port
         yield sink
@@ -235,7 +272,8 @@ def test_canary_run_leaves_no_marker_on_disk(
     locations["test log"] = [captured_logs(caplog)]
     job_id = str(BackgroundJob.objects.filter(incident=incident).first().pk)
 
-    assert delivery == {"sent": CUSTOMERS}
+    assert delivery == {"sent": CUSTOMERS - 1, "failed": 1}
+    assert smtp.handler.deferrals == 1, "the retry path was not taken"
     imports = build_summary(incident)["imports"]
     assert imports["customers"][0]["rejected"] == 2, "rejection path not taken"
     assert imports["findings"][0]["rejected"] == 2, "rejection path not taken"
