@@ -43,6 +43,13 @@ def _identity(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
     return ""
 
 
+def _record_index(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
+    # The ledger, like the vault, keeps the blind index of the record id and
+    # not the id, which is often the customer's own id in the source.
+    record_id = record.provenance.source_record_id
+    return crypto.compute_blind_index(keys, "source_record_id", record_id)
+
+
 def _digests(keys: crypto.IncidentKeys, record: ContactRecord) -> dict[str, str]:
     digests = {}
     for name, value in record.personal_values().items():
@@ -80,7 +87,7 @@ def _build_rows(
             incident_id=run.extraction.incident_id,
             source_name=run.source_name,
             source_object=r.provenance.source_object,
-            source_record_id=r.provenance.source_record_id,
+            source_record_id=_record_index(keys, r),
             as_of=r.provenance.as_of,
             identity=_identity(keys, r),
             field_digests=_digests(keys, r),
@@ -199,12 +206,13 @@ def store_page(run: SourceRun, records: list[ContactRecord]) -> StoredPage:
     )  # fmt: skip
     _record_conflicts(run, pairs)
     if seen_before:
+        # Contacts store the same blind index of the record id as the ledger.
         Contact.objects.filter(
             incident=incident,
             source=run.source_name,
             source_record_id__in=seen_before,
         ).delete()
     primary_ids = {row.source_record_id for row in rows if row.is_primary}
-    to_store = [r for r in records if r.provenance.source_record_id in primary_ids]
+    to_store = [r for r in records if _record_index(keys, r) in primary_ids]
     store_contacts(incident, to_store)
     return StoredPage(len(to_store), len(records) - len(to_store))

@@ -101,9 +101,12 @@ class ExtractedRecord(models.Model):
     """Where one record came from, and whether it supplied a person.
 
     Unique per (incident, source, record id): a re-run page updates its rows
-    instead of adding new ones. ``identity`` is a keyed hash of the email (or
-    phone when there is no email) that links one person across sources;
-    ``field_digests`` contains keyed hashes of each field to detect conflicts.
+    instead of adding new ones. ``source_record_id`` contains the blind
+    index of the record id, as ``Contact.source_record_id`` does, because
+    sources use the customer's own id as the record id. ``identity`` is a
+    keyed hash of the email (or phone when there is no email) that links one
+    person across sources; ``field_digests`` contains keyed hashes of each
+    field to detect conflicts.
     """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
