@@ -6,6 +6,7 @@ sets up Django and attaches them.
 
 import logging
 import os
+from functools import partial
 
 import click
 
@@ -46,7 +47,9 @@ def main(ctx: click.Context) -> None:
         "worker",
         "serve",
     ):
-        logging.getLogger("tocsin").setLevel(logging.WARNING)
+        tocsin_logger = logging.getLogger("tocsin")
+        ctx.call_on_close(partial(tocsin_logger.setLevel, tocsin_logger.level))
+        tocsin_logger.setLevel(logging.WARNING)
 
 
 def _attach_groups() -> None:
