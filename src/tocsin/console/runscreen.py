@@ -56,12 +56,15 @@ def vendors_in_use() -> list[str]:
 
 
 def load_handoff_state(incident: Incident) -> HandoffState:
-    """Return the incident's hand-off checklist items in checklist order."""
+    """Return the incident's hand-off checklist state, items in order."""
     try:
         handoff = load_handoff(str(incident.pk))
     except ComplianceRecordNotFound:
         return HandoffState(has_checklist=False)
-    return HandoffState(has_checklist=True, items=list(handoff.items.all()))
+    # The checklist's own order, not the alphabetical order of the codes.
+    order = {code: index for index, code in enumerate(HandoffItem.Code.values)}
+    items = sorted(handoff.items.all(), key=lambda item: order[item.code])
+    return HandoffState(has_checklist=True, items=items)
 
 
 def untrained_run_operators() -> list[OperatorTraining]:
