@@ -39,7 +39,8 @@ def client_as(db: None) -> Callable[..., Client]:
     """Return a function giving a test client signed in with given roles."""
 
     def sign_in(*roles: str, username: str | None = None) -> Client:
-        user: User = make_user(username or "-".join(roles) or "norole", *roles)
+        name = username or "-".join(roles) or "norole"
+        user: User = make_user(name, *roles, password=None)
         client = Client()
         # force_login: django-axes' backend needs a request, which
         # Client.login() does not pass.

@@ -103,3 +103,14 @@ def test_axe_reports_known_violations(axe_page: Any) -> None:
     ids = {violation["id"] for violation in run_axe(axe_page)}
     assert "html-has-lang" in ids
     assert "label" in ids
+
+
+def test_publish_form_with_errors_has_no_violations(
+    axe_page: Any, live_server: Any, scenario: Scenario
+) -> None:
+    sign_in(axe_page, live_server.url, "everyone")
+    axe_page.goto(f"{live_server.url}/notice/{scenario.incident.pk}/publish/")
+    axe_page.fill("#id_body", "")
+    axe_page.click("form[action$='/publish/'] button[type=submit]")
+    axe_page.wait_for_selector("#form-errors")
+    assert_no_violations(axe_page)

@@ -7,13 +7,25 @@ shop's server can cache them and revalidate cheaply.
 
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 
 from tocsin.incidents.models import Incident
-from tocsin.public.publishing import PublicNotice, current_public_notice
+from tocsin.public.forms import PublishNoticeForm
+from tocsin.public.publishing import (
+    PublicNotice,
+    current_public_notice,
+    publish_notice,
+)
+
+# The console's role group allowed to publish. Named here rather than
+# imported, because tocsin.public and tocsin.console must not import each
+# other.
+PUBLISHER_GROUP = "responder"
 
 # Five minutes: a correction reaches shop pages quickly, and a busy
 # checkout page still costs one request per cache per five minutes.
@@ -67,3 +79,38 @@ def notice_json(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     )
     response["Access-Control-Allow-Origin"] = "*"
     return _make_public(response)
+
+
+def _can_publish(request: HttpRequest) -> bool:
+    return request.user.groups.filter(name=PUBLISHER_GROUP).exists()
+
+
+@never_cache
+@login_required
+def publish(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    """Show the publish form, or store a new notice version from it.
+
+    Responders only; others get 403. The form starts from the text now
+    shown, so a correction edits the current version.
+    """
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404("incident not found")
+    if not _can_publish(request):
+        context = {"needed_roles": (PUBLISHER_GROUP,)}
+        return render(request, "console/forbidden.html", context, status=403)
+    current = current_public_notice(incident)
+    if request.method == "POST":
+        form = PublishNoticeForm(request.POST)
+        if form.is_valid():
+            publish_notice(
+                incident,
+                form.cleaned_data["title"],
+                form.cleaned_data["body"],
+                actor=request.user.get_username(),
+            )
+            return redirect("public:notice", incident_id=incident.pk)
+    else:
+        form = PublishNoticeForm(initial={"title": current.title, "body": current.body})
+    context = {"incident": incident, "current": current, "form": form}
+    return render(request, "public/publish.html", context)
