@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-axes must come last so it sees the outcome of every login.
+    # django-axes comes last, after authentication, to record each outcome.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -220,7 +220,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# HSTS only when the console is served over HTTPS; 0 sends no header.
+# HSTS only when the console is served over HTTPS. 0 sends no header.
 SECURE_HSTS_SECONDS = int(os.environ.get("TOCSIN_HSTS_SECONDS", "0"))
 
 # No inline script or style anywhere: every page loads its stylesheet and
@@ -241,8 +241,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Lock out a user name from one address after 5 failed sign-ins for 15
-# minutes; a success resets the count. Keying on both keeps one attacker
-# from locking every operator out from one address.
+# minutes. A successful sign-in resets the count. Keying on the pair means
+# an attacker elsewhere cannot lock an operator out of their own address.
 AXES_FAILURE_LIMIT = int(os.environ.get("TOCSIN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -34,7 +34,7 @@ class Scenario:
 
 
 def build_scenario() -> Scenario:
-    """Create the scenario and its users: ``everyone`` holds every role.
+    """Create the scenario and its users: ``everyone`` has every role.
 
     ``viewer`` is a contact viewer only, ``op1`` an operator only.
     """

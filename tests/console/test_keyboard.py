@@ -44,6 +44,7 @@ def page(chromium: Any, csp_violations: list[str]) -> Iterator[Any]:
     )
     yield page
     context.close()
+    assert csp_violations == [], "the CSP blocked something the page needed"
 
 
 def sign_in_by_keyboard(page: Any, base_url: str, username: str) -> None:

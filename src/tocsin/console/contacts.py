@@ -2,7 +2,7 @@
 
 Only users in the ``contact_viewer`` group see decrypted details. Every
 request is written to the audit trail, granted or not, so an auditor can
-answer "who looked at this person's details, and when".
+list who looked at a person's details, and when.
 """
 
 import logging
@@ -55,7 +55,7 @@ def contact_detail(
     """Render a person's decrypted contact details and audit the view.
 
     Outcomes in the audit entry: ``ok`` (shown), ``denied`` (the user is
-    not a contact viewer, answered with 403) and ``key_destroyed`` (the
+    not a contact viewer, so the response is 403) and ``key_destroyed`` (the
     vault was purged, so nothing can be shown).
     """
     incident = load_incident(incident_id)

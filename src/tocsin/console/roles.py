@@ -5,6 +5,7 @@ role implicitly, because seeing decrypted contact details must be granted
 on purpose and shows up in the group list.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 RESPONDER = "responder"  # incidents, obligations, the run screen
 OPERATOR = "operator"  # imports, the review queue, starting notification
@@ -36,7 +39,7 @@ def user_roles(user: Any) -> frozenset[str]:
 
 
 def has_role(user: Any, *roles: str) -> bool:
-    """Return whether the user holds at least one of ``roles``."""
+    """Return whether the user has at least one of ``roles``."""
     return bool(user_roles(user) & set(roles))
 
 
@@ -58,6 +61,10 @@ def require_role(*roles: str) -> Callable[[View], View]:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_role(request.user, *roles):
+                logger.warning(
+                    "console access denied",
+                    extra={"view": view.__name__, "user_id": request.user.pk},
+                )
                 return render_forbidden(request, roles)
             return view(request, *args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""What the run screen shows before and during a notification run."""
+"""Checks and progress shown on the run screen of a notification run."""
 
 from dataclasses import dataclass, field
 
@@ -25,7 +25,7 @@ class HandoffState:
 
     @property
     def open_items(self) -> list[HandoffItem]:
-        """The checklist items nobody has completed yet."""
+        """The checklist items not completed yet."""
         return [item for item in self.items if not item.is_complete]
 
 

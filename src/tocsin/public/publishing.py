@@ -57,8 +57,8 @@ def publish_notice(
 ) -> PublishedNotice:
     """Store the next version of an incident's notice and audit it.
 
-    The audit entry holds the version and lengths only; the text itself
-    stays in this table.
+    The audit entry contains the version and the length only, and the text
+    itself stays in this table.
     """
     with transaction.atomic():
         latest = incident.published_notices.aggregate(latest=Max("version"))
