@@ -80,3 +80,15 @@ def test_run_screen_shows_notify_button_only_to_operator(
     responder_html = client_as("responder").get(url).content.decode()
     assert "Start notification run" in operator_html
     assert "Start notification run" not in responder_html
+
+
+def test_notify_for_purged_incident_queues_nothing(
+    client_as: Callable[..., Client], console_incident: Incident
+) -> None:
+    Incident.objects.filter(pk=console_incident.pk).update(
+        status=Incident.Status.PURGED
+    )
+    client = client_as("operator")
+    response = client.post(notify_url(console_incident), follow=True)
+    assert "vault was purged" in response.content.decode()
+    assert not BackgroundJob.objects.exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.console.factories import MARKER_EMAIL, add_obligations
 from tocsin.audit.trail import record_audit_event
-from tocsin.incidents.models import Incident
-from tocsin.reconciliation.models import AffectedPerson
+from tocsin.incidents.models import FileImport, Incident
+from tocsin.reconciliation.models import AffectedPerson, Finding
 
 
 def incident_url(name: str, incident: Incident) -> str:
@@ -175,3 +175,31 @@ def test_audit_trail_is_paginated_newest_first(
     assert "step.2" in first
     assert "step.0" not in first
     assert "step.0" in second
+
+
+def test_summary_lists_at_most_200_unmatched_findings(
+    client_as: Callable[..., Client],
+    console_incident: Incident,
+) -> None:
+    file_import = FileImport.objects.create(
+        incident=console_incident,
+        kind=FileImport.Kind.FINDINGS,
+        file_name="findings.csv",
+        file_sha256="0" * 64,
+        encoding="utf-8",
+        source="forensics",
+    )
+    Finding.objects.bulk_create(
+        Finding(
+            incident=console_incident,
+            file_import=file_import,
+            row_number=number,
+            finding_ref=f"F-{number:04d}",
+        )
+        for number in range(1, 203)
+    )
+    html = client_as("auditor").get(incident_url("incident", console_incident))
+    html = html.content.decode()
+    assert "the first 200 of 202" in html
+    assert "F-0200" in html
+    assert "F-0201" not in html

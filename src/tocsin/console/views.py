@@ -88,6 +88,16 @@ def notify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     carries the operator's user name so that audit entries name them.
     """
     incident = load_incident(incident_id)
+    if incident.status == Incident.Status.PURGED:
+        logger.warning(
+            "notification rejected for purged incident",
+            extra={"incident_id": str(incident.pk)},
+        )
+        messages.error(
+            request,
+            "Error: this incident's vault was purged, so no notice can be sent.",
+        )
+        return redirect("console:run", incident_id=incident.pk)
     actor = request.user.get_username()
     job = create_job(incident, "notify", {"actor": actor}, start_notification_job)
     record_audit_event(
