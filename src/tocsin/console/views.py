@@ -14,8 +14,6 @@ from tocsin.console import runscreen
 from tocsin.console.deadlines import find_deadline_alert
 from tocsin.console.pages import load_incident, page_context, paginate
 from tocsin.console.roles import (
-    AUDITOR,
-    CONTACT_VIEWER,
     OPERATOR,
     RESPONDER,
     ROLES,
@@ -43,7 +41,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_role(RESPONDER, OPERATOR, AUDITOR, CONTACT_VIEWER)
+@require_role(*ROLES)
 def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     """Render the incident's run summary and its deadline banner."""
     incident = load_incident(incident_id)
@@ -116,7 +114,7 @@ def notify(request: HttpRequest, incident_id: UUID) -> HttpResponse:
 
 
 @never_cache
-@require_role(RESPONDER, OPERATOR, AUDITOR, CONTACT_VIEWER)
+@require_role(*ROLES)
 def people(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     """Render the affected people without contact details, paginated."""
     incident = load_incident(incident_id)
