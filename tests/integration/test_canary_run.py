@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from django.db import connection
 from pytest_django.fixtures import Settings
 
-from tests.conftest import complete_handoff, write_csv
+from tests.conftest import complete_handoff, confirm_company, write_csv
 from tests.integration.conftest import captured_logs, database_rows
 from tocsin.assessment.tasks import assess_incident_job
 from tocsin.audit.signing import ensure_signing_key
@@ -257,6 +257,7 @@ def test_canary_run_leaves_no_marker_on_disk(
     markers = all_markers()
     ensure_default_templates()
     complete_handoff(incident)
+    confirm_company()
     worker = start_worker()
 
     delivery = run_notification(incident, tmp_path)

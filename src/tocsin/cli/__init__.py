@@ -41,15 +41,15 @@ class TocsinGroup(click.Group):
 def main(ctx: click.Context) -> None:
     """Run the customer-notification side of a data-breach response."""
     _setup_django()
-    # Short commands print their results; their info logs would only bury
-    # them. Long-running services keep the configured level.
+    # Short commands print their results and warnings as text; log lines
+    # would only repeat them. Long-running services keep the configured level.
     if "TOCSIN_LOG_LEVEL" not in os.environ and ctx.invoked_subcommand not in (
         "worker",
         "serve",
     ):
         tocsin_logger = logging.getLogger("tocsin")
         ctx.call_on_close(partial(tocsin_logger.setLevel, tocsin_logger.level))
-        tocsin_logger.setLevel(logging.WARNING)
+        tocsin_logger.setLevel(logging.ERROR)
 
 
 def _attach_groups() -> None:
@@ -60,10 +60,12 @@ def _attach_groups() -> None:
         demo,
         extract,
         keys,
+        notices,
         review,
         rules,
         run,
         services,
+        users,
         vault,
     )
 
@@ -72,12 +74,14 @@ def _attach_groups() -> None:
         services,
         demo,
         company,
+        notices,
         extract,
         review,
         rules,
         audit,
         compliance,
         keys,
+        users,
         vault,
     )
     for module in groups:
