@@ -206,3 +206,17 @@ def test_record_repr_names_fields_without_values() -> None:
     assert "Lovelace" not in text
     assert "email" in text
     assert "row-5" in text
+
+
+@pytest.mark.sqlite_only
+def test_store_restores_sqlite_cache_size(incident: Incident) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()
+
+        store_contacts(incident, [make_record(1)])
+
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone() == before
