@@ -307,3 +307,13 @@ def test_purge_removes_traces_from_sqlite_files(incident: Incident) -> None:
     contents = b"".join(path.read_bytes() for path in files if Path(path).exists())
     assert not any(blob[-16:] in contents for blob in raw_ciphertexts)
     assert Path(f"{connection.settings_dict['NAME']}-wal").stat().st_size == 0
+
+
+def test_purge_of_incident_without_vault_marks_it_purged(incident: Incident) -> None:
+    report = purge_incident_vault(incident)
+
+    incident.refresh_from_db()
+    assert report.contact_count == 0
+    assert report.counts_by_residence == {}
+    assert incident.status == Incident.Status.PURGED
+    assert not DataKey.objects.filter(incident=incident).exists()

@@ -216,3 +216,31 @@ def test_record_repr_names_fields_without_values() -> None:
     assert "Lovelace" not in text
     assert "email" in text
     assert "row-5" in text
+
+
+@pytest.mark.sqlite_only
+def test_store_restores_sqlite_cache_size(incident: Incident) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()
+
+        store_contacts(incident, [make_record(1)])
+
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone() == before
+
+
+@pytest.mark.postgres
+def test_store_inserts_through_unnest_on_postgresql(incident: Incident) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        store_contacts(incident, [make_record(n) for n in range(3)])
+
+    inserts = [q["sql"] for q in captured if q["sql"].startswith("INSERT")]
+    contact_inserts = [sql for sql in inserts if "vault_contact" in sql]
+    assert len(contact_inserts) == 1
+    assert "UNNEST(" in contact_inserts[0]

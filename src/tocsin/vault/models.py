@@ -9,6 +9,7 @@ import uuid
 from django.db import models
 
 from tocsin.incidents.models import Incident
+from tocsin.vault.fields import CiphertextField
 
 
 class DataKey(models.Model):
@@ -73,7 +74,7 @@ class Contact(models.Model):
     source_object = models.CharField(max_length=100)
     source_record_id = models.CharField(max_length=200)
     as_of = models.DateTimeField()
-    encrypted_fields = models.BinaryField()
+    encrypted_fields = CiphertextField()
     email_index = models.CharField(max_length=64, blank=True)
     phone_index = models.CharField(max_length=64, blank=True)
     customer_id_index = models.CharField(max_length=64, blank=True)

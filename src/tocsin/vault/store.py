@@ -11,11 +11,12 @@ import secrets
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from hashlib import sha256
 from itertools import islice
 
 from cryptography.exceptions import InvalidTag
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import QuerySet
 
 from tocsin.incidents.models import Incident
@@ -34,6 +35,7 @@ from tocsin.vault.records import PERSONAL_FIELDS, ContactRecord, Provenance
 logger = logging.getLogger(__name__)
 
 STORE_BATCH_SIZE = 2000
+STORE_CACHE_KIB = 65536  # SQLite page cache while storing, in KiB
 PERSON_REFERENCE_KEY = "person_reference"
 
 # Unwrapped keys by (incident id, master key id, wrapped data key), so a
@@ -215,6 +217,26 @@ def _batches(records: Iterable[ContactRecord]) -> Iterator[list[ContactRecord]]:
         yield batch
 
 
+@contextmanager
+def _larger_sqlite_cache() -> Iterator[None]:
+    # Blind indexes are random, so each insert touches a random page of
+    # three indexes. SQLite's default 2 MB page cache then misses on most
+    # inserts; 64 MB cut store time by about a tenth at 200,000 contacts.
+    connection = connections[Contact.objects.db]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-STORE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def store_contacts(
     incident: Incident, records: Iterable[ContactRecord]
 ) -> list[Contact]:
@@ -233,7 +255,7 @@ def store_contacts(
         raise VaultPurgeStarted(incident.pk)
     keys = load_incident_keys(incident.pk, create=True)
     stored: list[Contact] = []
-    with transaction.atomic():
+    with transaction.atomic(), _larger_sqlite_cache():
         for batch in _batches(records):
             contacts = [build_contact(keys, incident.pk, record) for record in batch]
             Contact.objects.bulk_create(contacts, batch_size=STORE_BATCH_SIZE)
