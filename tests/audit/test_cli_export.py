@@ -91,7 +91,7 @@ def test_export_of_unknown_incident_names_id(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: incident id 'nope' is not a UUID; pass the incident's id\n"
+        "Error: incident id 'nope' is not a UUID; list incidents with 'tocsin status'\n"
     )
 
 

@@ -64,7 +64,8 @@ def test_unknown_incident_id_is_a_one_line_error() -> None:
 
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "error: no incident with id 'not-an-id'; list them with 'tocsin status'"
+        "error: incident id 'not-an-id' is not a UUID; list incidents with "
+        "'tocsin status'"
     )
 
 

@@ -210,12 +210,12 @@ def test_malformed_incident_id_is_named() -> None:
         require_handoff_complete("not-a-uuid")
 
     assert str(raised.value) == (
-        "incident id 'not-a-uuid' is not a UUID; pass the incident's id"
+        "incident id 'not-a-uuid' is not a UUID; list incidents with 'tocsin status'"
     )
 
 
 def test_unknown_incident_is_not_found() -> None:
-    with pytest.raises(ComplianceRecordNotFound, match="not found; import it"):
+    with pytest.raises(ComplianceRecordNotFound, match="not found; list incidents"):
         start_handoff("00000000-0000-0000-0000-000000000001")
 
 

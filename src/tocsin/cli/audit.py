@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,22 +199,9 @@ def _describe_trail(trail: TrailReport) -> str:
 
 def load_incident(incident_id: str) -> Incident:
     """Return the incident with this UUID or raise ``IncidentNotFound``."""
-    from tocsin.incidents.errors import IncidentNotFound
-    from tocsin.incidents.models import Incident
+    from tocsin.incidents.lookup import get_incident
 
-    try:
-        key = uuid.UUID(incident_id)
-    except ValueError:
-        raise IncidentNotFound(
-            f"incident id '{incident_id}' is not a UUID; pass the incident's id"
-        ) from None
-    incident = Incident.objects.filter(pk=key).first()
-    if incident is None:
-        raise IncidentNotFound(
-            f"incident {incident_id} not found; check the id or import the"
-            " incident with `tocsin compliance handoff import FILE`"
-        )
-    return incident
+    return get_incident(incident_id)
 
 
 def gather_audit_artifacts(

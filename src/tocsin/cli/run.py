@@ -24,19 +24,13 @@ def fail(error: TocsinError) -> None:
 
 def load_incident(incident_id: str) -> "Incident":
     """Return the incident with this id, or exit with a clear message."""
-    from django.core.exceptions import ValidationError
-
-    from tocsin.incidents.models import Incident
+    from tocsin.incidents.lookup import get_incident
 
     try:
-        return Incident.objects.get(pk=incident_id)
-    except (Incident.DoesNotExist, ValidationError):
-        click.echo(
-            f"error: no incident with id {incident_id!r}; "
-            "list them with 'tocsin status'",
-            err=True,
-        )
-        sys.exit(1)
+        return get_incident(incident_id)
+    except TocsinError as error:
+        fail(error)
+        raise  # fail() exits; this keeps type checkers informed
 
 
 @click.command()

@@ -24,6 +24,8 @@ from tocsin.compliance.errors import (
 )
 from tocsin.compliance.irexport import IRIncident, read_ir_export
 from tocsin.compliance.models import HandoffItem, IncidentHandoff
+from tocsin.incidents.errors import IncidentNotFound
+from tocsin.incidents.lookup import get_incident
 from tocsin.incidents.models import Incident
 
 logger = logging.getLogger(__name__)
@@ -243,15 +245,13 @@ def load_handoff(incident_id: str) -> IncidentHandoff:
 
 def _load_incident(incident_id: str) -> Incident:
     try:
-        key = uuid.UUID(str(incident_id))
+        uuid.UUID(str(incident_id))
     except ValueError:
         raise InvalidComplianceInput(
-            f"incident id '{incident_id}' is not a UUID; pass the incident's id"
+            f"incident id '{incident_id}' is not a UUID; list incidents with "
+            "'tocsin status'"
         ) from None
-    incident = Incident.objects.filter(pk=key).first()
-    if incident is None:
-        raise ComplianceRecordNotFound(
-            f"incident {incident_id} not found; import it with"
-            " `tocsin compliance handoff import FILE`"
-        )
-    return incident
+    try:
+        return get_incident(incident_id)
+    except IncidentNotFound as error:
+        raise ComplianceRecordNotFound(str(error)) from None
