@@ -44,8 +44,8 @@ def init() -> None:
     from tocsin.notices.templates import ensure_default_templates
     from tocsin.vault.keys import ensure_master_key
 
-    # The data folder holds the database and broker: only its owner may
-    # read them, even though their contact details are encrypted.
+    # The data folder contains the database and broker, so only its owner
+    # may read it, even though the contact details in it are encrypted.
     settings.TOCSIN_HOME.mkdir(parents=True, exist_ok=True)
     settings.TOCSIN_HOME.chmod(0o700)
     call_command("migrate", interactive=False, verbosity=0)

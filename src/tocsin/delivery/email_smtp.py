@@ -150,7 +150,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
     """Send the claimable attempts among ``attempt_ids``; return how many went.
 
     Raises ``ProviderUnavailable`` when the server cannot be reached or
-    answers with a temporary error; the attempts not yet sent are released
+    responds with a temporary error; the attempts not yet sent are released
     to ``pending`` first, so the retried task picks up exactly those.
     """
     attempts = claim_attempts(attempt_ids)
@@ -209,7 +209,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                     continue
                 _release(attempts[index:])
                 raise ProviderUnavailable(
-                    f"SMTP server answered {error.smtp_code}; retrying"
+                    f"SMTP server responded {error.smtp_code}; retrying"
                 ) from error
             except (smtplib.SMTPServerDisconnected, OSError) as error:
                 # The server may have taken the message before it hung up.
