@@ -8,7 +8,6 @@ sending in doubt. One SMTP connection serves a whole batch.
 
 import logging
 import smtplib
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils import timezone
 from tocsin.audit.trail import record_audit_event
 from tocsin.delivery.errors import ProviderUnavailable
 from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.delivery.recovery import new_claim_token
 from tocsin.errors import PermanentError
 from tocsin.incidents.models import CompanyProfile
 from tocsin.notices.context import build_notice_context
@@ -41,7 +41,7 @@ def claim_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
     is redelivered after another worker claimed or sent its attempts claims
     nothing and returns an empty list.
     """
-    token = uuid.uuid4().hex
+    token = new_claim_token()
     claimed = DeliveryAttempt.objects.filter(
         pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
     ).update(

@@ -15,6 +15,7 @@ from tocsin.delivery.outbox import (
     pending_attempt_ids,
     plan_email_notices,
 )
+from tocsin.delivery.recovery import mark_orphaned_attempts_in_doubt
 from tocsin.errors import RetryableError
 from tocsin.incidents.jobs import run_job
 from tocsin.incidents.models import BackgroundJob, Incident
@@ -79,7 +80,8 @@ def enqueue_pending_email(incident: Incident) -> int:
 
 def _notify(job: BackgroundJob) -> dict:
     incident = job.incident
-    in_doubt = mark_stale_attempts_in_doubt(incident)
+    in_doubt = mark_orphaned_attempts_in_doubt()
+    in_doubt += mark_stale_attempts_in_doubt(incident)
     plan = plan_email_notices(incident, actor=job.params.get("actor", "system"))
     enqueued = enqueue_pending_email(incident)
     return plan.__dict__ | {"enqueued": enqueued, "marked_in_doubt": in_doubt}
