@@ -1,9 +1,9 @@
 """Sending email notices over SMTP through Django's email backend.
 
-Each attempt is claimed (``pending`` to ``sending``) before the message is
-handed to the server and recorded (``sent``) right after, one attempt at a
-time, so a worker that dies can leave at most the one attempt it was
-sending in doubt. One SMTP connection serves a whole batch.
+Each attempt is claimed (``pending`` to ``sending``) right before the
+message is handed to the server and recorded (``sent``) right after, one
+attempt at a time, so a worker that dies can leave at most the one attempt
+it was sending in doubt. One SMTP connection serves a whole batch.
 """
 
 import logging
@@ -34,30 +34,45 @@ def notice_message_id(notice: Notice) -> str:
     return f"<notice-{notice.pk}@{domain}>"
 
 
-def claim_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
-    """Claim pending attempts for this worker and return them.
+def pending_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
+    """Return the attempts among ``attempt_ids`` that are still pending.
 
-    The conditional update is the guard against sending twice: a task that
-    is redelivered after another worker claimed or sent its attempts claims
-    nothing and returns an empty list.
+    Loading does not claim them: each is claimed on its own right before
+    its send (``claim_attempt``), so a worker killed mid-batch leaves only
+    the attempt it was sending in doubt, and the rest pending for the next
+    ``notify``.
     """
-    token = new_claim_token()
-    claimed = DeliveryAttempt.objects.filter(
-        pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
-    ).update(
-        status=DeliveryAttempt.Status.SENDING,
-        claim_token=token,
-        started_at=timezone.now(),
-    )
-    if not claimed:
-        return []
     return list(
-        DeliveryAttempt.objects.filter(claim_token=token).select_related(
+        DeliveryAttempt.objects.filter(
+            pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
+        ).select_related(
             "notice__incident",
             "notice__person__contact",
             "notice__template_version__template",
         )
     )
+
+
+def claim_attempt(attempt: DeliveryAttempt, token: str) -> bool:
+    """Move one attempt from ``pending`` to ``sending``; return True if won.
+
+    The conditional update is the guard against sending twice: when a
+    redelivered or re-enqueued task holds the same attempt, only one of the
+    two updates matches a pending row.
+    """
+    started_at = timezone.now()
+    claimed = DeliveryAttempt.objects.filter(
+        pk=attempt.pk, status=DeliveryAttempt.Status.PENDING
+    ).update(
+        status=DeliveryAttempt.Status.SENDING,
+        claim_token=token,
+        started_at=started_at,
+    )
+    if claimed:
+        attempt.status = DeliveryAttempt.Status.SENDING
+        attempt.claim_token = token
+        attempt.started_at = started_at
+    return bool(claimed)
 
 
 def build_email(
@@ -150,10 +165,11 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
     """Send the claimable attempts among ``attempt_ids``; return how many went.
 
     Raises ``ProviderUnavailable`` when the server cannot be reached or
-    answers with a temporary error; the attempts not yet sent are released
-    to ``pending`` first, so the retried task picks up exactly those.
+    answers with a temporary error. The attempt being sent is released to
+    ``pending`` first; the rest were never claimed, so the retried task
+    picks up exactly the attempts not yet sent.
     """
-    attempts = claim_attempts(attempt_ids)
+    attempts = pending_attempts(attempt_ids)
     if not attempts:
         logger.warning(
             "no claimable attempts in batch", extra={"batch_size": len(attempt_ids)}
@@ -163,15 +179,17 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
     company = CompanyProfile.objects.first() or CompanyProfile()
     connection = get_connection()
     sent = 0
+    token = new_claim_token()
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
-        _release(attempts)
         raise ProviderUnavailable(
             f"SMTP server unreachable ({type(error).__name__}); retrying"
         ) from error
     try:
-        for index, attempt in enumerate(attempts):
+        for attempt in attempts:
+            if not claim_attempt(attempt, token):
+                continue  # another task took it after this batch was loaded
             try:
                 rendered, recipient = render_for(attempt, contacts, company)
             except PermanentError as error:
@@ -195,7 +213,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                 if code.startswith("5"):
                     _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{code}")
                     continue
-                _release(attempts[index:])
+                _release([attempt])
                 raise ProviderUnavailable(
                     f"SMTP server deferred a recipient (code {code}); retrying"
                 ) from error
@@ -207,7 +225,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                         code=f"smtp-{error.smtp_code}",
                     )
                     continue
-                _release(attempts[index:])
+                _release([attempt])
                 raise ProviderUnavailable(
                     f"SMTP server answered {error.smtp_code}; retrying"
                 ) from error
@@ -216,7 +234,6 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                 _record(
                     attempt, DeliveryAttempt.Status.IN_DOUBT, code="smtp-disconnected"
                 )
-                _release(attempts[index + 1 :])
                 raise ProviderUnavailable(
                     "SMTP connection lost during a send; retrying"
                 ) from error
