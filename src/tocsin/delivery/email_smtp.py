@@ -8,6 +8,7 @@ it was sending in doubt. One SMTP connection serves a whole batch.
 
 import logging
 import smtplib
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from tocsin.assessment.models import Obligation
 from tocsin.audit.trail import record_audit_event
 from tocsin.delivery.errors import ProviderUnavailable
 from tocsin.delivery.models import DeliveryAttempt, Notice
@@ -98,14 +100,37 @@ def build_email(
     return message
 
 
+def owed_obligations(attempts: list[DeliveryAttempt]) -> dict:
+    """Return the owed obligations of the attempts' people, by run and person.
+
+    One query per batch instead of one per attempt: rendering reads them
+    for every notice.
+    """
+    notices = [attempt.notice for attempt in attempts]
+    rows = Obligation.objects.filter(
+        run_id__in={n.run_id for n in notices},
+        person_id__in={n.person_id for n in notices},
+        is_owed=True,
+    )
+    by_person: dict = defaultdict(list)
+    for obligation in rows:
+        by_person[(obligation.run_id, obligation.person_id)].append(obligation)
+    return by_person
+
+
 def render_for(
-    attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile
+    attempt: DeliveryAttempt,
+    contacts: dict,
+    company: CompanyProfile,
+    obligations_by_person: dict | None = None,
 ) -> tuple:
     """Return the rendered notice and recipient address for an attempt."""
     notice = attempt.notice
     person = notice.person
     contact = contacts[person.contact_id]
-    obligations = list(notice.run.obligations.filter(person=person, is_owed=True))
+    if obligations_by_person is None:
+        obligations_by_person = owed_obligations([attempt])
+    obligations = obligations_by_person[(notice.run_id, notice.person_id)]
     required = sorted({block for o in obligations for block in o.required_content})
     forbidden = sorted({block for o in obligations for block in o.forbidden_content})
     context = build_notice_context(
@@ -176,6 +201,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
         )
         return 0
     contacts = open_contacts(a.notice.person.contact for a in attempts)
+    obligations = owed_obligations(attempts)
     company = CompanyProfile.objects.first() or CompanyProfile()
     connection = get_connection()
     sent = 0
@@ -191,7 +217,9 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
             if not claim_attempt(attempt, token):
                 continue  # another task took it after this batch was loaded
             try:
-                rendered, recipient = render_for(attempt, contacts, company)
+                rendered, recipient = render_for(
+                    attempt, contacts, company, obligations
+                )
             except PermanentError as error:
                 # Nothing was sent: a notice that cannot render fails here
                 # and is listed, instead of going out incomplete.
