@@ -135,6 +135,14 @@ def make_customer(
     # Some customers have no email on file: they can be told only by post.
     if rng.random() < 0.02:
         row["Email"] = ""
+    # Exports have gaps: a missing state (derived again from the ZIP), or no
+    # address at all, which leaves the residence unknown.
+    draw = rng.random()
+    if country == "US" and draw < 0.01:
+        row["Default Address Province Code"] = ""
+    elif draw < 0.015 and row["Email"]:
+        for column in ("Province Code", "Country Code", "Zip", "Address1", "City"):
+            row[f"Default Address {column}"] = ""
     return row
 
 

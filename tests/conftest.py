@@ -24,6 +24,19 @@ def company(db: None) -> CompanyProfile:
     return CompanyProfile.objects.create()
 
 
+def complete_handoff(incident: Incident) -> None:
+    """Open and complete the hand-off checklist, as responders would."""
+    from tocsin.compliance.choices import HandoffItemCode
+    from tocsin.compliance.handoff import complete_handoff_item, start_handoff
+
+    start_handoff(str(incident.pk), actor="test-responder")
+    for code in HandoffItemCode.values:
+        decision = "not_requested" if code == "law_enforcement_delay" else ""
+        complete_handoff_item(
+            str(incident.pk), code, actor="test-responder", decision=decision
+        )
+
+
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tocsin.errors import PermanentError
 
-# Longest cell accepted. Real contact fields are far shorter; a longer cell
-# is a corrupt export or an attack, and it rejects its row.
+# Maximum cell length accepted. Real contact fields are far shorter, so a
+# longer cell is a corrupt export or an attack, and it rejects its row.
 MAX_CELL_CHARS = 2000
 # Formula triggers for Excel, LibreOffice and Google Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

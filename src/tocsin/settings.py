@@ -134,6 +134,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Keep Django's LOGGING (JSON, no personal data) in worker processes too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_REDIRECT_STDOUTS = False
+# Periodic work: audit checkpoints and vault purges. Run beat once per
+# installation (`tocsin worker --beat` or `celery beat`).
+CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE_FILENAME = str(TOCSIN_HOME / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TOCSIN_EAGER_TASKS", "") == "1"
 
 # Email over SMTP. The demo points this at a local aiosmtpd server.

@@ -1,13 +1,14 @@
 """A whole run through a real worker process, the embedded or configured
 broker, and a local SMTP server."""
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
-from tests.conftest import write_csv
+from tests.conftest import complete_handoff, write_csv
 from tocsin.assessment.service import assess_incident
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.progress import wait_for_delivery
@@ -33,9 +34,7 @@ FINDINGS = "customer_id,exposed_elements\n" + "".join(
 
 
 @pytest.fixture
-def smtp(
-    monkeypatch: pytest.MonkeyPatch, settings: SettingsWrapper
-) -> Iterator[SmtpSink]:
+def smtp(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         monkeypatch.setenv("TOCSIN_SMTP_PORT", str(sink.port))
         settings.EMAIL_PORT = sink.port
@@ -45,6 +44,7 @@ def smtp(
 @pytest.fixture
 def assessed(tmp_path: Path, incident: Incident) -> Incident:
     ensure_default_templates()
+    complete_handoff(incident)
     import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
     import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
     assess_incident(incident)
@@ -109,3 +109,41 @@ def test_unreachable_smtp_leaves_attempts_pending_for_retry(
 
     statuses = set(DeliveryAttempt.objects.values_list("status", flat=True))
     assert statuses <= {DeliveryAttempt.Status.PENDING, DeliveryAttempt.Status.SENDING}
+
+
+def test_notices_wait_for_a_complete_handoff(
+    tmp_path: Path, incident: Incident
+) -> None:
+    from tocsin.compliance.errors import HandoffIncomplete
+    from tocsin.compliance.handoff import start_handoff
+    from tocsin.delivery.outbox import plan_email_notices
+
+    ensure_default_templates()
+    start_handoff(str(incident.pk), actor="test-responder")
+    import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
+    import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
+    assess_incident(incident)
+
+    with pytest.raises(HandoffIncomplete) as raised:
+        plan_email_notices(incident)
+
+    assert "counsel_engaged, law_enforcement_delay" in str(raised.value)
+    assert Notice.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_incident_completes_when_every_notice_ends(
+    assessed: Incident, smtp: SmtpSink, start_worker: Callable
+) -> None:
+    start_worker()
+
+    notify(assessed)
+
+    # The worker records completion just after the last attempt ends.
+    for _ in range(100):
+        assessed.refresh_from_db()
+        if assessed.status == Incident.Status.COMPLETE:
+            break
+        time.sleep(0.1)
+    assert assessed.status == Incident.Status.COMPLETE
+    assert assessed.notifications_completed_at is not None

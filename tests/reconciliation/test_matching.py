@@ -119,3 +119,62 @@ def test_findings_layout_without_elements_column_is_an_error(tmp_path: Path) -> 
         "file 'f.csv' is not a findings file: it needs an 'exposed_elements' "
         "column and an 'email' or 'customer_id' column"
     )
+
+
+def test_review_assignment_matches_the_chosen_key(
+    tmp_path: Path, customers: Incident
+) -> None:
+    from tocsin.reconciliation.review import assign_finding
+
+    import_rows(tmp_path, customers, "F1,201,bo@example.org,name;ssn\n")
+    finding = Finding.objects.get()
+
+    assign_finding(customers, str(finding.pk), "email", actor="operator")
+
+    person = AffectedPerson.objects.get()
+    assert person.residence == "US-MA"
+
+
+def test_review_decision_is_an_audit_event(tmp_path: Path, customers: Incident) -> None:
+    from tocsin.audit.models import AuditEvent
+    from tocsin.reconciliation.review import dismiss_finding
+
+    import_rows(tmp_path, customers, "F1,201,bo@example.org,name;ssn\n")
+    finding = Finding.objects.get()
+
+    dismiss_finding(customers, str(finding.pk), "test account", actor="operator")
+
+    event = AuditEvent.objects.get(action="finding.review_decided")
+    assert event.payload == {"decision": "dismissed", "reason": "test account"}
+
+
+def test_dismissed_finding_stays_dismissed_after_matching(
+    tmp_path: Path, customers: Incident
+) -> None:
+    from tocsin.reconciliation.matching import match_findings
+    from tocsin.reconciliation.review import dismiss_finding
+
+    import_rows(tmp_path, customers, "F1,201,bo@example.org,name;ssn\n")
+    finding = Finding.objects.get()
+    dismiss_finding(customers, str(finding.pk), "test account", actor="operator")
+
+    match_findings(customers)
+
+    assert Finding.objects.get().status == Finding.Status.DISMISSED
+
+
+def test_review_of_a_matched_finding_is_rejected(
+    tmp_path: Path, customers: Incident
+) -> None:
+    from tocsin.reconciliation.errors import ReviewDecisionError
+    from tocsin.reconciliation.review import assign_finding
+
+    import_rows(tmp_path, customers, "F1,201,,name;ssn\n")
+    finding = Finding.objects.get()
+
+    with pytest.raises(ReviewDecisionError) as raised:
+        assign_finding(customers, str(finding.pk), "email", actor="operator")
+
+    assert (
+        str(raised.value) == f"finding {finding.pk} is matched, not waiting for review"
+    )

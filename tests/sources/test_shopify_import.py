@@ -170,3 +170,13 @@ def test_layout_error_imports_nothing(tmp_path: Path, incident: Incident) -> Non
 
     assert FileImport.objects.count() == 0
     assert Contact.objects.count() == 0
+
+
+def test_missing_state_is_derived_from_zip(tmp_path: Path) -> None:
+    row = "107,Gu,Ha,gu@example.com,7 St,Austin,,US,78701,\n"
+    path = write_csv(tmp_path / "c.csv", HEADER + row)
+
+    result = read_shopify_export(path, "shop", AS_OF)
+
+    assert result.contacts[0].province_code == "TX"
+    assert result.warnings[0].reason == "province_code: derived from postal_code"

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tocsin.errors import ConfigurationError
+from tocsin.vault import keys
 from tocsin.vault.errors import VaultKeyMissing
 from tocsin.vault.keys import (
     encode_key,
@@ -84,3 +85,33 @@ def test_malformed_environment_key_is_rejected(
         "TOCSIN_MASTER_KEY does not contain a base64-encoded 32-byte key; restore "
         "it from backup or generate one with `tocsin keys generate`"
     )
+
+
+def test_key_file_in_data_folder_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, settings
+) -> None:
+    inside = Path(settings.TOCSIN_HOME) / "keys-test" / "master.key"
+    monkeypatch.setenv("TOCSIN_MASTER_KEY_FILE", str(inside))
+
+    ensure_master_key()
+
+    assert "master key file inside data folder" in caplog.messages
+
+
+def test_key_created_meanwhile_by_other_process_wins(
+    key_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other_key = encode_key(b"\x05" * 32) + "\n"
+    real_write = keys.write_key_file
+
+    def write_while_other_process_creates(path: Path, key: bytes) -> None:
+        real_write(path, key)
+        key_path.write_text(other_key)
+        key_path.chmod(0o600)
+
+    monkeypatch.setattr(keys, "write_key_file", write_while_other_process_creates)
+
+    ensure_master_key()
+
+    assert key_path.read_text() == other_key
+    assert list(key_path.parent.glob("master.key.new-*")) == []

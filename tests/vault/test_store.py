@@ -195,3 +195,14 @@ def test_store_returns_contacts_with_ids(incident: Incident) -> None:
 
     assert all(isinstance(contact.id, uuid.UUID) for contact in stored)
     assert Contact.objects.filter(incident=incident).count() == 3
+
+
+def test_record_repr_names_fields_without_values() -> None:
+    record = make_record(5)
+
+    text = repr(record)
+
+    assert "ada5@example.com" not in text
+    assert "Lovelace" not in text
+    assert "email" in text
+    assert "row-5" in text

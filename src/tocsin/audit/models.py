@@ -36,3 +36,24 @@ class AuditChainHead(models.Model):
 
     sequence = models.BigIntegerField(default=0)
     event_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain head at one moment.
+
+    A copy of each checkpoint is also appended to a file in the data folder.
+    Someone who rewrites the chain's tail and its head row cannot forge a
+    matching checkpoint without the signing key, which lives elsewhere.
+    """
+
+    sequence = models.BigIntegerField()
+    event_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["sequence", "created_at"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint at {self.sequence}"

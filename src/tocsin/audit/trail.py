@@ -22,6 +22,10 @@ from django.utils import timezone
 from tocsin.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+# Rows per INSERT statement, so a batch of thousands of events costs a handful
+# of round trips. On SQLite, Django lowers it further to keep within the
+# limit on bound parameters.
+BULK_INSERT_BATCH_SIZE = 500
 
 
 @dataclass
@@ -51,19 +55,46 @@ def compute_event_hash(previous_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
 
 
+# The event fields that the hash covers, in the order exports write them.
+HASHED_FIELD_NAMES = (
+    "sequence",
+    "occurred_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "incident_ref",
+    "outcome",
+    "payload",
+)
+
+
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     """Return the fields of a stored event that its hash covers."""
-    return {
-        "sequence": event.sequence,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor": event.actor,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "incident_ref": event.incident_ref,
-        "outcome": event.outcome,
-        "payload": event.payload,
-    }
+    return hashed_fields_of_row(
+        {name: getattr(event, name) for name in HASHED_FIELD_NAMES}
+    )
+
+
+def hashed_fields_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the hashed fields of an event read as a ``values()`` row.
+
+    Verification reads rows, not model instances, because building a million
+    instances costs more than hashing them.
+    """
+    fields = {name: row[name] for name in HASHED_FIELD_NAMES}
+    fields["occurred_at"] = row["occurred_at"].isoformat()
+    return fields
+
+
+def normalize_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the payload as the database will return it: plain JSON values.
+
+    The hash is computed before the event is stored, so the payload is
+    round-tripped through JSON first: a UUID, a date or an integer key would
+    otherwise hash differently from what verification reads back.
+    """
+    return json.loads(json.dumps(payload or {}, default=str))
 
 
 def record_audit_event(
@@ -88,7 +119,7 @@ def record_audit_event(
         actor=actor,
         outcome=outcome,
         incident_ref=str(incident_ref) if incident_ref else "",
-        payload=payload or {},
+        payload=normalize_payload(payload),
     )
     batch = _batch.get()
     if batch is not None:
@@ -141,7 +172,7 @@ def append_events(pending: list[PendingEvent]) -> None:
             event.event_hash = compute_event_hash(previous_hash, hashed_fields(event))
             previous_hash = event.event_hash
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
+        AuditEvent.objects.bulk_create(events, batch_size=BULK_INSERT_BATCH_SIZE)
         head.sequence = sequence
         head.event_hash = previous_hash
         head.save(update_fields=["sequence", "event_hash"])

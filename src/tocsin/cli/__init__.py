@@ -4,6 +4,7 @@ Each command group lives in its own module of this package; this module
 sets up Django and attaches them.
 """
 
+import logging
 import os
 
 import click
@@ -17,17 +18,66 @@ def _setup_django() -> None:
     django.setup()
 
 
-@click.group()
+class TocsinGroup(click.Group):
+    """The top-level group: expected errors print one line, not a traceback.
+
+    A ``TocsinError`` message names the value and the fix, so it is all an
+    operator needs; anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        from tocsin.errors import TocsinError
+
+        try:
+            return super().invoke(ctx)
+        except TocsinError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=TocsinGroup)
 @click.version_option(package_name="tocsin")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Run the customer-notification side of a data-breach response."""
     _setup_django()
+    # Short commands print their results; their info logs would only bury
+    # them. Long-running services keep the configured level.
+    if "TOCSIN_LOG_LEVEL" not in os.environ and ctx.invoked_subcommand not in (
+        "worker",
+        "serve",
+    ):
+        logging.getLogger("tocsin").setLevel(logging.WARNING)
 
 
 def _attach_groups() -> None:
-    from tocsin.cli import audit, demo, keys, rules, run, services
+    from tocsin.cli import (
+        audit,
+        company,
+        compliance,
+        demo,
+        extract,
+        keys,
+        review,
+        rules,
+        run,
+        services,
+        vault,
+    )
 
-    for module in (run, services, demo, rules, audit, keys):
+    groups = (
+        run,
+        services,
+        demo,
+        company,
+        extract,
+        review,
+        rules,
+        audit,
+        compliance,
+        keys,
+        vault,
+    )
+    for module in groups:
         for command in module.COMMANDS:
             main.add_command(command)
 

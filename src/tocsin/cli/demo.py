@@ -80,6 +80,61 @@ class DemoRun:
                 self.worker.kill()
 
 
+HANDOFF_ITEMS = [
+    ("scope_confirmed", []),
+    ("counsel_engaged", ["--note", "outside privacy counsel (demo)"]),
+    ("law_enforcement_delay", ["--decision", "not_requested"]),
+    ("regulator_clocks_started", []),
+]
+
+
+def complete_demo_handoff(run: DemoRun, incident_id: str) -> None:
+    """Complete the hand-off checklist that must precede the first notice."""
+    for item, extra in HANDOFF_ITEMS:
+        run.tocsin(
+            "compliance", "handoff", "complete", incident_id, item,
+            "--by", "demo-responder", *extra,
+        )  # fmt: skip
+    click.echo("hand-off checklist complete")
+
+
+VERIFIER = Path(__file__).resolve().parents[3] / "scripts" / "verify_evidence.py"
+
+
+def export_and_verify_evidence(run: DemoRun, incident_id: str) -> None:
+    """Verify the audit trail, export the evidence bundle and check it.
+
+    The bundle is checked by the standalone verifier in a Python run with no
+    site packages, with only the public key, as an auditor would.
+    """
+    click.echo(run.tocsin("audit", "verify").strip())
+    bundle = run.home / "evidence"
+    click.echo(
+        run.tocsin(
+            "audit", "export", "--incident", incident_id, "--out", str(bundle)
+        ).strip()
+    )
+    public_key = run.home / "audit-public.pem"
+    run.tocsin("audit", "public-key", "--out", str(public_key))
+    command = [
+        sys.executable,
+        "-S",
+        str(VERIFIER),
+        f"{bundle}.zip",
+        "--public-key",
+        str(public_key),
+    ]
+    checked = subprocess.run(command, capture_output=True, text=True, check=False)
+    if checked.returncode != 0:
+        raise click.ClickException(
+            f"evidence bundle failed verification:\n{checked.stdout}{checked.stderr}"
+        )
+    click.echo(
+        f"evidence bundle verified: python3 {VERIFIER.name} {bundle.name}.zip "
+        f"--public-key {public_key.name}"
+    )
+
+
 def count_owed_email(run: DemoRun, incident_id: str) -> dict:
     """Return the summary of the run as JSON data."""
     return json.loads(run.tocsin("status", "--incident", incident_id, "--json"))
@@ -107,6 +162,7 @@ def demo(home: Path) -> None:
                 run.tocsin("incident", "create", "--json", *DEMO_INCIDENT)
             )["id"]
             click.echo(f"incident {incident_id}")
+            complete_demo_handoff(run, incident_id)
             for kind, name in (
                 ("customers", "shopify_customers.csv"),
                 ("findings", "findings.csv"),
@@ -133,6 +189,7 @@ def demo(home: Path) -> None:
                 run.tocsin("status", "--incident", incident_id, "--report", str(report))
             )
             summary = count_owed_email(run, incident_id)
+            export_and_verify_evidence(run, incident_id)
         finally:
             run.stop_worker()
         check_demo(summary, sink, first_count)

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -187,7 +188,7 @@ def _mark_reviewed(
     help="Output as a readable table or as the assessment JSON.",
 )
 def assess_scenario(
-    scenario: click.utils.LazyFile, laws_dir: Path | None, output_format: str
+    scenario: TextIO, laws_dir: Path | None, output_format: str
 ) -> None:
     """Assess a scenario JSON file (or - for stdin) and print obligations."""
     rulebook = _load(laws_dir)

@@ -1,5 +1,6 @@
 """Commands that drive a notification run: init, import, assess, notify."""
 
+import getpass
 import json
 import sys
 from datetime import datetime
@@ -44,6 +45,7 @@ def init() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from tocsin.audit.signing import ensure_signing_key
     from tocsin.incidents.models import CompanyProfile
     from tocsin.notices.templates import ensure_default_templates
     from tocsin.vault.keys import ensure_master_key
@@ -51,11 +53,13 @@ def init() -> None:
     settings.TOCSIN_HOME.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     key_path = ensure_master_key()
+    signing_key_path = ensure_signing_key()
     if not CompanyProfile.objects.exists():
         CompanyProfile.objects.create()
     ensure_default_templates()
     click.echo(f"data folder: {settings.TOCSIN_HOME}")
     click.echo(f"master key:  {key_path}")
+    click.echo(f"audit key:   {signing_key_path}")
 
 
 def parse_discovery(value: str, zone_name: str) -> datetime:
@@ -123,6 +127,7 @@ def create_incident(
 ) -> None:
     """Open an incident: what was exposed and when it was discovered."""
     from tocsin.audit.trail import record_audit_event
+    from tocsin.compliance.handoff import start_handoff
     from tocsin.incidents.elements import parse_elements
     from tocsin.incidents.models import Incident
 
@@ -144,6 +149,7 @@ def create_incident(
         key_compromised=key_compromised,
         retention_days=retention_days,
     )
+    start_handoff(str(created.pk), actor=getpass.getuser())
     record_audit_event(
         "incident.created",
         object_type="incident",
@@ -229,11 +235,14 @@ def assess(incident_id: str, wait: bool) -> None:
 )
 def notify(incident_id: str, wait: bool, timeout: float) -> None:
     """Plan notices for everyone owed one and send them by email."""
+    from tocsin.delivery.preflight import run_warnings
     from tocsin.delivery.progress import wait_for_delivery
     from tocsin.delivery.tasks import start_notification_job
     from tocsin.incidents.jobs import create_job, wait_for_job
 
     target = load_incident(incident_id)
+    for warning in run_warnings():
+        click.echo(f"warning: {warning.message}", err=True)
     job = create_job(target, "notify", {}, start_notification_job)
     if not wait:
         click.echo(f"job {job.pk} queued")

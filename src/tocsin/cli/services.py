@@ -32,10 +32,20 @@ QUEUES = "celery,email,sms,postal,extraction"
     show_default=True,
     help="Celery execution pool.",
 )
-def worker(concurrency: int, queues: str, pool: str) -> None:
+@click.option(
+    "--beat",
+    is_flag=True,
+    help="Also run periodic tasks (one worker per installation).",
+)
+def worker(concurrency: int, queues: str, pool: str, beat: bool) -> None:
     """Run a Celery worker that imports, assesses and sends."""
+    from django.conf import settings
+
     from tocsin.celery import app
 
+    beat_args = (
+        ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME] if beat else []
+    )
     app.worker_main(
         [
             "worker",
@@ -50,6 +60,7 @@ def worker(concurrency: int, queues: str, pool: str) -> None:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *beat_args,
         ]
     )
 
@@ -72,7 +83,7 @@ def serve(port: int, no_worker: bool) -> None:
     worker_process = None
     if not no_worker:
         worker_process = subprocess.Popen(
-            [sys.executable, "-m", "tocsin.cli", "worker"]
+            [sys.executable, "-m", "tocsin.cli", "worker", "--beat"]
         )
     click.echo(f"console on http://127.0.0.1:{port}/")
     try:

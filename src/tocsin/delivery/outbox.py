@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tocsin.assessment.models import AssessmentRun, Obligation
 from tocsin.audit.trail import audit_batch, record_audit_event
+from tocsin.compliance.handoff import require_handoff_complete
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.incidents.models import Incident
 from tocsin.notices.templates import (
@@ -65,10 +66,16 @@ def email_is_permitted(obligations: list[Obligation]) -> bool:
 def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
     """Create a notice and an email attempt for each person owed one.
 
+    Raises ``HandoffIncomplete`` until incident response has handed the
+    incident over (scope confirmed, counsel engaged, law-enforcement delay
+    decided, regulators' clocks started), because those decisions can
+    change who is told and when.
+
     People owed a notice that email cannot satisfy (no address on file, or
     a law that does not allow electronic notice) get a notice marked
     ``no_channel``, so they are listed and never silently dropped.
     """
+    require_handoff_complete(str(incident.pk))
     run = AssessmentRun.objects.filter(incident=incident).latest()
     version = approved_version(DEFAULT_EMAIL_TEMPLATE)
     existing = set(
@@ -168,3 +175,47 @@ def mark_stale_attempts_in_doubt(incident: Incident) -> int:
             extra={"incident_id": str(incident.pk), "count": len(stale)},
         )
     return len(stale)
+
+
+# Notice statuses that end a person's notification. A ``no_channel`` notice
+# is still owed, so an incident with one is not complete.
+ENDED_NOTICE_STATUSES = (
+    Notice.Status.SENT,
+    Notice.Status.DELIVERED,
+    Notice.Status.FAILED,
+    Notice.Status.IN_DOUBT,
+)
+
+
+def update_incident_progress(incident: Incident) -> str:
+    """Move the incident to ``notifying`` or ``complete``; return its status.
+
+    Completion starts the vault's retention window, so it is set only when
+    every notice has ended and no attempt is waiting or under way.
+    """
+    notices = Notice.objects.filter(incident=incident)
+    if not notices.exists() or incident.status == Incident.Status.PURGED:
+        return incident.status
+    open_attempts = DeliveryAttempt.objects.filter(
+        notice__incident=incident,
+        status__in=(DeliveryAttempt.Status.PENDING, DeliveryAttempt.Status.SENDING),
+    )
+    is_done = not notices.exclude(status__in=ENDED_NOTICE_STATUSES).exists() and (
+        not open_attempts.exists()
+    )
+    status = Incident.Status.COMPLETE if is_done else Incident.Status.NOTIFYING
+    updates: dict = {"status": status}
+    if is_done and incident.notifications_completed_at is None:
+        updates["notifications_completed_at"] = timezone.now()
+    changed = (
+        Incident.objects.filter(pk=incident.pk).exclude(status=status).update(**updates)
+    )
+    if changed and is_done:
+        record_audit_event(
+            "incident.notifications_completed",
+            object_type="incident",
+            object_id=incident.pk,
+            incident_ref=incident.pk,
+            payload={"notices": notices.count()},
+        )
+    return status

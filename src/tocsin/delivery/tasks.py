@@ -14,6 +14,7 @@ from tocsin.delivery.outbox import (
     mark_stale_attempts_in_doubt,
     pending_attempt_ids,
     plan_email_notices,
+    update_incident_progress,
 )
 from tocsin.delivery.recovery import mark_orphaned_attempts_in_doubt
 from tocsin.errors import RetryableError
@@ -55,7 +56,7 @@ def fail_exhausted_attempts(attempt_ids: list[str]) -> int:
 def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
     """Send a batch of email attempts, retrying temporary SMTP failures."""
     try:
-        return send_email_attempts(attempt_ids)
+        sent = send_email_attempts(attempt_ids)
     except RetryableError as error:
         if self.request.retries >= self.max_retries:
             fail_exhausted_attempts(attempt_ids)
@@ -63,6 +64,11 @@ def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
         raise self.retry(
             exc=error, countdown=retry_countdown(self.request.retries)
         ) from error
+    for incident in Incident.objects.filter(
+        notices__attempts__pk__in=attempt_ids
+    ).distinct():
+        update_incident_progress(incident)
+    return sent
 
 
 # Publishing costs about 15 ms a message on the embedded SQLite broker, so
@@ -84,6 +90,7 @@ def _notify(job: BackgroundJob) -> dict:
     in_doubt += mark_stale_attempts_in_doubt(incident)
     plan = plan_email_notices(incident, actor=job.params.get("actor", "system"))
     enqueued = enqueue_pending_email(incident)
+    update_incident_progress(incident)
     return plan.__dict__ | {"enqueued": enqueued, "marked_in_doubt": in_doubt}
 
 

@@ -22,7 +22,7 @@ class CompanyProfile(models.Model):
     is_hipaa_covered_entity = models.BooleanField(default=False)
     follows_primary_federal_regulator_rules = models.BooleanField(default=False)
     # Australia's scheme exempts businesses with turnover of AU$3 million or
-    # less; the default assumes it applies until counsel says otherwise.
+    # less, so the default assumes it applies until counsel decides otherwise.
     is_au_app_entity = models.BooleanField(default=True)
     contact_phone = models.CharField(max_length=40, default="+1-555-0100")
     contact_website = models.URLField(default="https://www.example.com/security")

@@ -24,6 +24,52 @@ KIND_WORDS = {
     "media": "Media",
 }
 
+USAGE = """\
+Python:
+
+```python
+from tocsin.jurisdictions.rulebook import load_rulebook
+from tocsin.jurisdictions.engine import (
+    CompanyProfile, IncidentFacts, PersonGroup, RiskFinding, assess,
+)
+from tocsin.jurisdictions.diff import diff_assessments
+
+rulebook = load_rulebook(settings.TOCSIN_LAWS_DIR)  # None: bundled laws only
+incident = IncidentFacts(
+    discovered_at=datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
+    risk_finding=RiskFinding.NOT_ASSESSED,
+    company=CompanyProfile(is_glba_financial_institution=True),
+)
+groups = [PersonGroup("batch-1", "US-CA", frozenset({"name", "ssn"}), 120)]
+assessment = assess(rulebook, incident, groups)
+```
+
+Command line (`--laws-dir` or `TOCSIN_LAWS_DIR` adds the operator folder):
+
+- `tocsin rules list` and `tocsin rules show US-MA`
+- `tocsin rules check`: schema, citations and review age (12 months);
+  exits 1 with one message per problem.
+- `tocsin rules review [--within 30]` lists files due for review;
+  `tocsin rules review --mark US-MA --reviewer NAME --laws-dir DIR` writes a
+  copy of the file into the operator folder with new `last_reviewed`,
+  `reviewer` and a `+reviewed.<date>` version suffix. Without `--laws-dir`
+  it prints the lines to change.
+- `tocsin rules assess SCENARIO.json` (or `-` for stdin), `--format json`
+  for the schema below. A scenario is
+  `{"incident": {...IncidentFacts fields...}, "groups": [{"key", "residence",
+  "exposed", "count"}]}` with ISO 8601 times that carry a UTC offset.
+- `tocsin rules doc [--check]` writes or checks this page.
+
+Law files are YAML, one per jurisdiction, validated by
+`src/tocsin/jurisdictions/law.schema.json`. Thresholds are stored as the
+smallest count that makes a notice owed ("more than 500" is 501), deadlines
+as a kind (`fixed`, `without_unreasonable_delay`, `with_individual_notice`,
+`before_individual_notice`) with an amount, unit and clock start, and
+content rules as codes from the schema's `content` list. Deadlines end at
+23:59:59 local time on the last day; business days skip the jurisdiction's
+holidays from the `holidays` package.
+"""
+
 LIMITATIONS = """\
 - Access-only incidents are not distinguished from acquisition: every law is
   applied as if data was acquired, which is the stricter reading.
@@ -51,6 +97,8 @@ def render_markdown(rulebook: Rulebook) -> str:
         "`tocsin rules check`, then regenerate this page.\n",
         "Summaries only. The law files hold the full rules, sources and "
         "reasons; the engine reads those, not this page.\n",
+        "## Using the engine\n",
+        USAGE,
         "## Laws\n",
         _law_table(rulebook),
         "## Confidence below high\n",
@@ -93,7 +141,7 @@ def _law_table(rulebook: Rulebook) -> str:
 
 
 def describe_deadline(rule: DeadlineRule) -> str:
-    """Return a deadline rule in a few words, e.g. 'ASAP, max 45 days'."""
+    """Return a deadline rule as words: "45 calendar days after discovery"."""
     if rule.kind == "with_individual_notice":
         return "with the individual notices"
     if rule.kind == "before_individual_notice":
@@ -108,7 +156,7 @@ def describe_deadline(rule: DeadlineRule) -> str:
 
 
 def describe_notice(rule: NoticeRule) -> str:
-    """Return a notice rule in a few words, e.g. 'Regulator >=501 (...)'."""
+    """Return a notice rule in words: kind, recipient, threshold, deadline."""
     count = f">={rule.min_affected}"
     if rule.max_affected is not None:
         count += f" and <={rule.max_affected}"

@@ -2,8 +2,10 @@
 
 PermanentError
  ├── LawFileError          a law file is unreadable or fails validation
- ├── LawReviewError        a law file is past its periodic review date
  └── AssessmentInputError  incident facts or a person group are invalid
+
+An overdue review is not an error: ``tocsin rules check`` reports it, so the
+engine keeps working during a breach.
 
 All are permanent: loading the same file or assessing the same facts again
 gives the same result until someone edits the file or the input.
@@ -16,12 +18,6 @@ class LawFileError(PermanentError):
     """A law file is unreadable, malformed or fails schema validation."""
 
     default_message = "a law file is invalid; run 'tocsin rules check'"
-
-
-class LawReviewError(PermanentError):
-    """A law file has not been reviewed within the review period."""
-
-    default_message = "a law file is past its review date; run 'tocsin rules review'"
 
 
 class AssessmentInputError(PermanentError):

@@ -1,9 +1,9 @@
 """Apply one law to one person group: is notice owed, why, and by when.
 
-The order of checks follows the statutes: first whether the exposed
-elements are personal information at all, then the exceptions that take
-the incident outside the law (encryption, good-faith employee access,
-compliance with a primary federal regulator), then the risk-of-harm test.
+The checks run in the statutes' order. First, are the exposed elements
+personal information at all? Next, does an exception take the incident
+outside the law (encryption, good-faith employee access, compliance with a
+primary federal regulator)? Last comes the risk-of-harm test.
 People who pass the first two steps count as "affected" for regulator
 thresholds, whatever the risk finding.
 """
@@ -81,7 +81,10 @@ def evaluate_law(
     excepted = _safe_harbor(law, incident)
     if excepted:
         code, reason = excepted
-        return Evaluation(law, True, False, False, reason, triggered, code)
+        # Under GDPR encryption excuses only the individual notice, so the
+        # people still count towards the supervisory authority notice.
+        counts = code == "encryption" and not law.encryption.excuses_regulator_notice
+        return Evaluation(law, True, counts, False, reason, triggered, code)
     return _apply_risk_test(law, incident, triggered)
 
 
@@ -135,10 +138,11 @@ def _apply_risk_test(
     because = f"exposed {'; '.join(triggered)} under {law.citation}"
     trigger = law.individual_notice.trigger if law.individual_notice else "breach"
     if trigger == "high_risk":
-        if finding in (RiskFinding.HIGH_RISK, RiskFinding.NOT_ASSESSED):
-            note = "" if finding is RiskFinding.HIGH_RISK else "; risk not assessed, "
-            note += "treated as high risk" if note else ""
-            reason = f"high risk to the person: {because}{note}"
+        if finding is RiskFinding.HIGH_RISK:
+            reason = f"high risk to the person: {because}"
+            return Evaluation(law, True, True, True, reason, triggered)
+        if finding is RiskFinding.NOT_ASSESSED:
+            reason = f"risk not assessed, so treated as high risk: {because}"
             return Evaluation(law, True, True, True, reason, triggered)
         reason = f"no high risk was found, so individual notice is not owed: {because}"
         return Evaluation(law, True, True, False, reason, triggered, "no_high_risk")
@@ -211,8 +215,8 @@ def individual_due(law: Law, incident: IncidentFacts) -> Due:
     """Return when individual notice under ``law`` is due for this incident.
 
     A law-enforcement delay without a clearance time leaves no computable
-    date; a clearance time restarts the clock if it is later than the
-    usual start, which is the reading that keeps the full period.
+    date. A clearance time later than the usual start restarts the clock,
+    because that reading keeps the full period the statute grants.
     """
     notice = law.individual_notice
     if notice is None:

@@ -49,7 +49,7 @@ class IncidentFacts:
     (or, under risk-based laws, that harm is likely). Laws whose clock starts
     at determination fall back to ``discovered_at`` when it is missing, which
     is the earlier and so stricter time. ``vendor_notified_at`` is when a
-    service provider told the company, for laws that start the clock there.
+    service provider notified the company, for laws that start the clock there.
     """
 
     discovered_at: datetime

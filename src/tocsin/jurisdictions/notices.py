@@ -4,7 +4,7 @@ Thresholds compare a count of people with the law's ``min_affected``:
 "more than 500" is stored as 501 and "500 or more" as 500, so 499 and 500
 differ exactly as the statutes do. People of unknown or ambiguous residence
 are counted apart (``uncertain_count``): they never make a notice owed on
-their own, but the reason says when they could.
+their own, but the reason states when they could.
 """
 
 import datetime as dt
@@ -196,7 +196,7 @@ def _determination_notice(law: Law, counts: LawCounts) -> RegulatorNotice:
     return RegulatorNotice(
         law_id=law.id,
         recipient_kind="regulator",
-        recipient=recipient,
+        recipient=f"{recipient}: written no-harm finding",
         affected_count=counts.excused_by_risk_finding,
         threshold=1,
         owed=True,

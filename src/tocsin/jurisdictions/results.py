@@ -17,7 +17,7 @@ class PersonResult:
     """Whether one person group is owed notice under one law, and how.
 
     ``deadline`` is set for a fixed deadline. For "without unreasonable
-    delay" it is None and ``outer_limit`` holds any statutory maximum.
+    delay" it is None and ``outer_limit`` is any statutory maximum.
     ``due_by`` returns whichever of the two is set.
     """
 

@@ -177,7 +177,7 @@ def find_review_problems(
 
 
 def find_citation_problems(rulebook: Rulebook) -> list[str]:
-    """Return one message per law or notice that lacks a citation or source."""
+    """Return one message per law or notice whose citation is blank."""
     problems = []
     for law in rulebook:
         name = Path(law.path).name

@@ -85,7 +85,11 @@ def match_findings(incident: Incident) -> MatchReport:
     Re-running it is safe: people are keyed by contact, and each person's
     exposed elements are recomputed as the union over their findings.
     """
-    findings = list(Finding.objects.filter(incident=incident))
+    findings = list(
+        Finding.objects.filter(incident=incident).exclude(
+            status=Finding.Status.DISMISSED
+        )
+    )
     by_id = _contacts_by_index(
         incident, "customer_id_index", {f.customer_id_index for f in findings} - {""}
     )

@@ -45,6 +45,7 @@ class Finding(models.Model):
         MATCHED = "matched"
         UNMATCHED = "unmatched"
         REVIEW = "review"  # keys point at different customers
+        DISMISSED = "dismissed"  # an operator closed it without a person
 
     class Method(models.TextChoices):
         CUSTOMER_ID = "customer_id"

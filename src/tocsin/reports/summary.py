@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 
 from tocsin.assessment.models import AssessmentRun
 from tocsin.delivery.models import Notice
+from tocsin.delivery.preflight import run_warnings
 from tocsin.delivery.progress import attempt_counts
 from tocsin.incidents.models import Incident
 from tocsin.reconciliation.models import Finding
@@ -133,6 +134,7 @@ def build_summary(incident: Incident) -> dict[str, Any]:
         "regulator_notices": _regulator_rows(run, zone) if run else [],
         "notices": notices,
         "attempts": attempt_counts(incident),
+        "warnings": [warning.message for warning in run_warnings()],
     }
 
 
@@ -198,4 +200,5 @@ def render_summary_text(summary: dict[str, Any]) -> str:
         "Email attempts: "
         + ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
     )
+    lines.extend(f"Warning: {message}" for message in summary["warnings"])
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from tocsin.csvfiles import CsvRow, read_csv
 from tocsin.sources.errors import UnknownExportLayout
+from tocsin.sources.normalize import normalize_contact
 from tocsin.vault.records import ContactRecord, Provenance
 
 SOURCE_OBJECT = "customers.csv"
@@ -128,7 +129,13 @@ def row_to_contact(
         as_of=as_of,
     )
     problems = [problem for problem in (email_problem, phone_problem) if problem]
-    return ContactRecord(provenance=provenance, **values), problems
+    # Shared normalization: US state from the ZIP when the export left the
+    # province empty, five-digit ZIPs, country names to ISO codes.
+    contact, address_notes = normalize_contact(
+        ContactRecord(provenance=provenance, **values)
+    )
+    problems += [note for note in address_notes if not note.startswith("email:")]
+    return contact, problems
 
 
 def read_shopify_export(path: Path, source: str, as_of: datetime) -> ShopifyImport:

@@ -3,7 +3,7 @@
 TOCSIN_MASTER_KEY_FILE   path of the master key file, default
                          ``$XDG_CONFIG_HOME/tocsin/master.key`` (so
                          ``~/.config/tocsin/master.key``), outside the data
-                         folder so a copy of the data folder holds no key
+                         folder so a copy of the data folder contains no key
 TOCSIN_MASTER_KEY        base64 of a 32-byte master key; replaces the file
 TOCSIN_MASTER_KEY_PREVIOUS
                          comma-separated base64 keys replaced by

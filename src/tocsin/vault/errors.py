@@ -2,7 +2,7 @@
 
 TocsinError
  ├── RetryableError
- │    └── KeyProviderUnavailable   the KMS did not answer; retry later
+ │    └── KeyProviderUnavailable   the KMS did not respond; retry later
  └── PermanentError
       ├── ConfigurationError
       │    └── VaultKeyMissing     no master key, or not the one that wraps
@@ -30,7 +30,7 @@ class VaultKeyMissing(ConfigurationError):
 
 
 class KeyProviderUnavailable(RetryableError):
-    """The key management service did not answer or returned a server error."""
+    """The key management service did not respond or failed with a 5xx."""
 
     default_message = "the key management service is unavailable; retry later"
 

@@ -240,12 +240,33 @@ def ensure_master_key() -> Path:
     ``tocsin init`` calls this. An existing file is never replaced, because
     every data key wrapped under it would become unreadable. With
     TOCSIN_MASTER_KEY or a KMS provider configured the file is not used,
-    so nothing is created.
+    so nothing is created. A key file inside the data folder is created but
+    logged as a warning, because a copy of that folder would then include
+    the key.
     """
     path = conf.master_key_file()
     uses_file = conf.key_provider_name() == "local" and not conf.master_key_base64()
     if not uses_file or path.exists():
         return path
-    write_key_file(path, secrets.token_bytes(KEY_BYTES))
+    if _is_inside_data_folder(path):
+        logger.warning("master key file inside data folder", extra={"path": str(path)})
+    candidate = path.with_name(f"{path.name}.new-{os.getpid()}")
+    write_key_file(candidate, secrets.token_bytes(KEY_BYTES))
+    try:
+        # A hard link fails if the name exists, so of two processes starting
+        # at once only one creates the key and no data is wrapped under a
+        # key that is then overwritten.
+        os.link(candidate, path)
+    except FileExistsError:
+        return path
+    finally:
+        candidate.unlink()
     logger.info("master key file created", extra={"path": str(path)})
     return path
+
+
+def _is_inside_data_folder(path: Path) -> bool:
+    from django.conf import settings
+
+    home = getattr(settings, "TOCSIN_HOME", None)
+    return home is not None and path.resolve().is_relative_to(Path(home).resolve())

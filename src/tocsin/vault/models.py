@@ -56,35 +56,53 @@ class InstallationKey(models.Model):
 class Contact(models.Model):
     """One affected person's contact details, encrypted with the incident key.
 
-    ``encrypted_fields`` holds one AES-256-GCM ciphertext per personal field,
-    each bound to this row's id and the field name. Provenance columns name
-    the source record, not the person.
+    ``encrypted_fields`` contains one AES-256-GCM ciphertext per personal
+    field, each bound to this row's id and the field name. Provenance columns
+    name the source record, not the person.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed by the composite indexes in Meta, which lead with the incident.
     incident = models.ForeignKey(
-        Incident, related_name="contacts", on_delete=models.CASCADE
+        Incident, related_name="contacts", on_delete=models.CASCADE, db_index=False
     )
     source = models.CharField(max_length=100)
     source_object = models.CharField(max_length=100)
     source_record_id = models.CharField(max_length=200)
     as_of = models.DateTimeField()
     encrypted_fields = models.BinaryField()
-    email_index = models.CharField(max_length=64, blank=True, db_index=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
-    customer_id_index = models.CharField(max_length=64, blank=True, db_index=True)
+    email_index = models.CharField(max_length=64, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True)
+    customer_id_index = models.CharField(max_length=64, blank=True)
     has_email = models.BooleanField(default=False)
     has_phone = models.BooleanField(default=False)
     has_postal_address = models.BooleanField(default=False)
     residence = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        # Lookups filter by incident and one blind index. With separate
+        # single-column indexes SQLite's planner picked the incident index and
+        # scanned the incident's rows (about 6 ms per lookup at 20,000
+        # contacts). A composite index makes each lookup one seek.
+        indexes = [
+            models.Index(
+                fields=["incident", "email_index"], name="vault_contact_email"
+            ),
+            models.Index(
+                fields=["incident", "phone_index"], name="vault_contact_phone"
+            ),
+            models.Index(
+                fields=["incident", "customer_id_index"], name="vault_contact_customer"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"contact {self.id}"
 
 
 class PurgeSummary(models.Model):
-    """What an incident's vault held, written before a purge deletes it.
+    """Summary of an incident's vault, written before a purge deletes it.
 
     Counts per residence let reports and regulators' questions about how many
     people in each jurisdiction were notified be answered after the purge.

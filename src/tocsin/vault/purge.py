@@ -9,10 +9,10 @@ lasts ``Incident.retention_days``. A purge then:
 3. destroys the data key and blind-index key (sets them to NULL), so any
    copy of the ciphertext left in a backup or free disk space is unreadable;
 4. marks the incident purged and writes an audit entry with the counts;
-5. compacts the database: on SQLite ``VACUUM`` and
+5. compacts the database. On SQLite it runs ``VACUUM`` and
    ``PRAGMA wal_checkpoint(TRUNCATE)``, so deleted pages leave the database
-   file and its write-ahead log; on PostgreSQL ``VACUUM`` of the vault
-   tables.
+   file and its write-ahead log. On PostgreSQL it runs ``VACUUM`` on the
+   vault tables.
 
 Each step can be repeated, so a purge interrupted anywhere resumes by
 running it again: the summary keeps the counts from the first attempt and
@@ -44,7 +44,7 @@ CHECKPOINT_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class PurgeReport:
-    """What a purge removed, or with ``dry_run`` what it would remove."""
+    """Counts of a purge: what it removed, or with ``dry_run`` would remove."""
 
     incident_id: uuid.UUID
     dry_run: bool

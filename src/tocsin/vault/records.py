@@ -36,9 +36,13 @@ class Provenance:
     as_of: datetime  # when the source last changed or exported the record
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ContactRecord:
-    """One customer's contact details, normalized, in plaintext."""
+    """One customer's contact details, normalized, in plaintext.
+
+    The repr names the fields that have a value but never the values, so a
+    record in a traceback, a debugger or a log line leaks nothing.
+    """
 
     provenance: Provenance
     customer_id: str = ""
@@ -54,6 +58,10 @@ class ContactRecord:
     country_code: str = ""  # ISO 3166-1 alpha-2, such as "US"
     company: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        present = ", ".join(self.personal_values())
+        return f"ContactRecord(provenance={self.provenance!r}, fields=[{present}])"
 
     def personal_values(self) -> dict[str, str]:
         """Return the personal fields that have a value, by field name."""

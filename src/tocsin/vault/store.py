@@ -39,6 +39,9 @@ PERSON_REFERENCE_KEY = "person_reference"
 # Unwrapped keys by (incident id, master key id, wrapped data key), so a
 # rewrapped or destroyed key never matches a stale entry.
 _key_cache: dict[tuple, IncidentKeys] = {}
+# The most recently unwrapped keys per incident, for hot paths that skip the
+# data key query (see _cached_keys).
+_latest_keys: dict[uuid.UUID, IncidentKeys] = {}
 _person_reference_mac: dict[str, hmac.HMAC] = {}
 _cache_lock = threading.Lock()
 
@@ -58,6 +61,7 @@ def forget_incident_keys(incident_id: uuid.UUID) -> None:
     with _cache_lock:
         for cache_key in [k for k in _key_cache if k[0] == incident_id]:
             del _key_cache[cache_key]
+        _latest_keys.pop(incident_id, None)
 
 
 def _create_data_key(incident: Incident, provider: KeyProvider) -> DataKey:
@@ -98,6 +102,7 @@ def _unwrap(row: DataKey, provider: KeyProvider | None = None) -> IncidentKeys:
     keys = crypto.make_incident_keys(row.incident_id, data_key, index_key)
     with _cache_lock:
         _key_cache[cache_key] = keys
+        _latest_keys[row.incident_id] = keys
     return keys
 
 
@@ -138,14 +143,22 @@ def load_incident_keys(incident_id: uuid.UUID, *, create: bool) -> IncidentKeys 
     return _unwrap(row)
 
 
-def _cached_keys(incident_id: uuid.UUID) -> IncidentKeys:
-    # Opening contacts many times in a row (sending notices) should not cost
-    # a query each. A purge deletes the rows, so a stale key decrypts nothing.
-    for cache_key, keys in list(_key_cache.items()):
-        if cache_key[0] == incident_id:
-            return keys
-    keys = load_incident_keys(incident_id, create=False)
+def _cached_keys(incident_id: uuid.UUID) -> IncidentKeys | None:
+    # Opening and finding contacts many times in a row (sending notices)
+    # should not cost a data key query each. A purge in this process drops
+    # the cache entry. After a purge in another process the contacts are
+    # gone, so a stale key finds and decrypts nothing.
+    keys = _latest_keys.get(incident_id)
+    if keys is not None:
+        return keys
+    return load_incident_keys(incident_id, create=False)
+
+
+def _keys_for_opening(incident_id: uuid.UUID) -> IncidentKeys:
+    keys = _cached_keys(incident_id)
     if keys is None:
+        # Contacts exist only under a data key, so a missing key row means
+        # the incident (and its key) were deleted under the contact.
         raise DataKeyDestroyed(incident_id)
     return keys
 
@@ -244,7 +257,7 @@ def open_contact(contact: Contact) -> ContactRecord:
     Raises ``DecryptionFailed`` naming the contact and field when a
     ciphertext fails authentication, and ``DataKeyDestroyed`` after a purge.
     """
-    keys = _cached_keys(contact.incident_id)
+    keys = _keys_for_opening(contact.incident_id)
     values = crypto.open_fields(keys, contact.id, contact.encrypted_fields)
     return _record_from(contact, values)
 
@@ -256,7 +269,7 @@ def open_contacts(contacts: Iterable[Contact]) -> dict[uuid.UUID, ContactRecord]
     for contact in contacts:
         keys = keys_by_incident.get(contact.incident_id)
         if keys is None:
-            keys = _cached_keys(contact.incident_id)
+            keys = _keys_for_opening(contact.incident_id)
             keys_by_incident[contact.incident_id] = keys
         values = crypto.open_fields(keys, contact.id, contact.encrypted_fields)
         opened[contact.id] = _record_from(contact, values)
@@ -274,7 +287,7 @@ def blind_index(incident: Incident, kind: str, value: str) -> str:
         raise ValueError(
             f"unknown blind index kind '{kind}'; use one of {crypto.INDEX_KINDS}"
         )
-    keys = load_incident_keys(incident.pk, create=True)
+    keys = _cached_keys(incident.pk) or load_incident_keys(incident.pk, create=True)
     normalized = crypto.NORMALIZERS[kind](value)
     return crypto.compute_blind_index(keys, kind, normalized)
 
@@ -293,19 +306,19 @@ def find_contacts(
     normalizes to nothing matches no contact.
     """
     criteria = {"email": email, "phone": phone, "customer_id": customer_id}
-    given = {kind: value for kind, value in criteria.items() if value is not None}
-    if not given:
+    requested = {kind: value for kind, value in criteria.items() if value is not None}
+    if not requested:
         raise ValueError("find_contacts needs email, phone or customer_id")
-    contacts = Contact.objects.filter(incident_id=incident.pk)
-    keys = load_incident_keys(incident.pk, create=False)
+    keys = _cached_keys(incident.pk)
     if keys is None:
-        return contacts.none()
-    for kind, value in given.items():
+        return Contact.objects.none()
+    lookup: dict[str, object] = {"incident_id": incident.pk}
+    for kind, value in requested.items():
         index = crypto.compute_blind_index(keys, kind, crypto.NORMALIZERS[kind](value))
         if not index:
-            return contacts.none()
-        contacts = contacts.filter(**{f"{kind}_index": index})
-    return contacts
+            return Contact.objects.none()
+        lookup[f"{kind}_index"] = index
+    return Contact.objects.filter(**lookup)
 
 
 def _person_reference_hmac() -> hmac.HMAC:
@@ -348,4 +361,5 @@ def clear_key_caches() -> None:
     """Drop every unwrapped key held by this process (tests, rotation)."""
     with _cache_lock:
         _key_cache.clear()
+        _latest_keys.clear()
         _person_reference_mac.clear()

@@ -1,4 +1,4 @@
-"""Local stand-ins for email and SMS providers, for tests and drills.
+"""Local stand-ins for the providers and sources Tocsin talks to, for tests.
 
 Each fake is an HTTP server on 127.0.0.1 that speaks the provider's real
 send API closely enough for the provider's real client library (anymail,

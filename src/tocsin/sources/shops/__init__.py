@@ -1,0 +1,1 @@
+"""Connectors for customer exports from online shops."""
