@@ -98,6 +98,7 @@ def _prepare_incident(count: int, folder: Path) -> object:
         timezone_name="America/Chicago",
         exposed_elements=["name", "email", "ssn"],
     )
+    _complete_handoff(incident)
     customers = folder / "customers.csv"
     customers.write_text(_customers_csv(count))
     findings = folder / "findings.csv"
@@ -108,6 +109,18 @@ def _prepare_incident(count: int, folder: Path) -> object:
     assess_incident(incident)
     plan_email_notices(incident)
     return incident
+
+
+def _complete_handoff(incident: object) -> None:
+    """Complete the incident's hand-off checklist, as responders would."""
+    from tocsin.compliance.choices import HandoffItemCode
+    from tocsin.compliance.handoff import complete_handoff_item, start_handoff
+
+    incident_id = str(incident.pk)
+    start_handoff(incident_id, actor="benchmark")
+    for code in HandoffItemCode.values:
+        decision = "not_requested" if code == "law_enforcement_delay" else ""
+        complete_handoff_item(incident_id, code, actor="benchmark", decision=decision)
 
 
 def _send_with_tocsin(incident: object) -> int:
