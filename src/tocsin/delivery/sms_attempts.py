@@ -8,10 +8,7 @@ are, so a worker that dies leaves at most one alert in doubt.
 
 import logging
 
-from django.db import transaction
-from django.utils import timezone
-
-from tocsin.audit.trail import record_audit_event
+from tocsin.delivery.attempts import record_attempt_outcome, release_attempt
 from tocsin.delivery.email_smtp import claim_attempt, pending_attempts
 from tocsin.delivery.errors import DeliveryPermanentError, DeliveryRetryableError
 from tocsin.delivery.models import DeliveryAttempt
@@ -21,54 +18,6 @@ from tocsin.incidents.models import CompanyProfile
 from tocsin.vault.store import open_contacts
 
 logger = logging.getLogger(__name__)
-
-
-def record_alert_outcome(
-    attempt: DeliveryAttempt,
-    status: str,
-    *,
-    provider: str = "",
-    provider_message_id: str = "",
-    code: str = "",
-) -> None:
-    """Store an alert attempt's outcome and its audit entry."""
-    with transaction.atomic():
-        attempt.status = status
-        attempt.provider = provider or attempt.provider
-        attempt.provider_message_id = provider_message_id
-        attempt.error_code = code
-        attempt.finished_at = timezone.now()
-        attempt.tries += 1
-        attempt.save(
-            update_fields=[
-                "status",
-                "provider",
-                "provider_message_id",
-                "error_code",
-                "finished_at",
-                "tries",
-            ]
-        )
-        record_audit_event(
-            "delivery.attempt",
-            object_type="delivery_attempt",
-            object_id=attempt.pk,
-            incident_ref=attempt.notice.incident_id,
-            outcome=status,
-            payload={
-                "notice_id": str(attempt.notice_id),
-                "channel": attempt.channel,
-                "provider": attempt.provider,
-                "key": attempt.idempotency_key,
-                "code": code,
-            },
-        )
-
-
-def _release(attempt: DeliveryAttempt) -> None:
-    DeliveryAttempt.objects.filter(
-        pk=attempt.pk, status=DeliveryAttempt.Status.SENDING
-    ).update(status=DeliveryAttempt.Status.PENDING, claim_token="")
 
 
 def send_sms_attempts(attempt_ids: list[str]) -> int:
@@ -104,16 +53,16 @@ def send_sms_attempts(attempt_ids: list[str]) -> int:
             )
         except DeliveryPermanentError as error:
             code = type(error).__name__
-            record_alert_outcome(attempt, DeliveryAttempt.Status.FAILED, code=code)
+            record_attempt_outcome(attempt, DeliveryAttempt.Status.FAILED, code=code)
             logger.warning(
                 "sms alert failed",
                 extra={"attempt_id": str(attempt.pk), "error": code},
             )
             continue
         except DeliveryRetryableError:
-            _release(attempt)
+            release_attempt(attempt)
             raise
-        record_alert_outcome(
+        record_attempt_outcome(
             attempt,
             DeliveryAttempt.Status.SENT,
             provider=receipt.provider,
