@@ -134,3 +134,14 @@ def letter_fallback_hours() -> float:
 def sms_alerts_enabled() -> bool:
     """Return whether people with a phone number also get an SMS alert."""
     return bool(_setting("TOCSIN_SMS_ALERTS", False))
+
+
+def mail_batch_dir() -> Path:
+    """Return the folder that letter batches for the mail house go into."""
+    configured = str(_setting("TOCSIN_MAIL_BATCH_DIR", ""))
+    return Path(configured) if configured else tocsin_home() / "mail-batches"
+
+
+def mail_house_name() -> str:
+    """Return the mail house's name, recorded as the letters' provider."""
+    return str(_setting("TOCSIN_MAIL_HOUSE", "mail-house"))
