@@ -1,9 +1,9 @@
 """Turning pending letter attempts into a mail-house batch.
 
-All the batch's attempts are claimed first, the letters rendered, the ZIP
-written under a temporary name and renamed, and then every attempt is
-recorded as sent (handed to the mail house) with the notice's reference as
-its provider message id, which the returned-mail file quotes back. A
+All the batch's attempts are claimed first and their letters rendered. The
+ZIP is written under a temporary name and renamed. Then every attempt is
+recorded as sent (handed to the mail house), with the notice's reference
+as its provider message id because returned-mail files quote it back. A
 worker that dies before the rename leaves no batch, and one that dies
 after it leaves a batch whose attempts are still ``sending``. Recovery
 marks those in doubt either way, so an operator checks the batch folder

@@ -1,7 +1,7 @@
 """Delivery plans applied to stored notices: follow-up attempts and report.
 
 ``plan_followups`` reads each notice's owed laws, contact flags and
-attempts, and creates the attempts its plan says are due now: a letter
+attempts, and creates the attempts that its plan makes due now: a letter
 where email is not allowed or has failed, an SMS alert where enabled. It
 is safe to run any number of times, because an attempt's idempotency key
 (``<notice>:<channel>:1``) is unique. ``delivery_plan_report`` counts

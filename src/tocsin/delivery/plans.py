@@ -7,8 +7,8 @@ bounce or failure, or when a provider that confirms delivery has not
 confirmed it within ``TOCSIN_LETTER_FALLBACK_HOURS``. An SMS, where
 enabled, is only an extra alert: no law in the bundled files accepts a
 text message as notice. A person no step can reach needs substitute
-notice (website, media), and the plan says whether every owed law allows
-it.
+notice (website, media), and the plan records whether every owed law
+allows it.
 
 This module is pure: it reads facts and returns decisions, so the rules
 are tested without a database.
@@ -27,7 +27,7 @@ EMAIL, SMS, LETTER = "email", "sms", "letter"
 
 
 class StepRole(StrEnum):
-    """Why a plan step exists."""
+    """The purpose of a plan step."""
 
     PRIMARY = "primary"  # the first try at meeting the obligation
     FALLBACK = "fallback"  # meets the obligation if the primary fails
@@ -36,7 +36,7 @@ class StepRole(StrEnum):
 
 @dataclass(frozen=True)
 class ObligationTerms:
-    """What one owed law accepts as notice."""
+    """The notice methods one owed law accepts."""
 
     law_id: str
     permitted_methods: tuple[str, ...]
@@ -45,7 +45,7 @@ class ObligationTerms:
 
 @dataclass(frozen=True)
 class ContactChannels:
-    """Which contact details are on file for a person."""
+    """The kinds of contact details on file for a person."""
 
     has_email: bool
     has_phone: bool
@@ -80,7 +80,7 @@ class DeliveryPlan:
 
 @dataclass(frozen=True)
 class AttemptState:
-    """What is known about one delivery attempt of the person's notice."""
+    """The known state of one delivery attempt of the person's notice."""
 
     channel: str
     status: str  # a DeliveryAttempt.Status value

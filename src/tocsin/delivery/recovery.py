@@ -2,8 +2,9 @@
 
 A worker claims an attempt (``pending`` to ``sending``) before it calls the
 provider and records the result right after. If the worker dies in
-between, nobody knows whether the message went out, so the attempt must
-be marked in doubt and listed for an operator, never sent again.
+between, there is no record of whether the message went out, so the
+attempt must be marked in doubt and listed for an operator, never sent
+again.
 
 The claim token names the claiming process: an 8-hex-digit hash of the
 host name, the process id in 8 hex digits, and 16 random hex digits. When
