@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tocsin.celery import TocsinTask
 from tocsin.delivery import conf
+from tocsin.delivery.email_attempts import send_email_attempts_via_providers
 from tocsin.delivery.email_smtp import send_email_attempts
 from tocsin.delivery.letter_attempts import write_letter_batch
 from tocsin.delivery.models import DeliveryAttempt, Notice
@@ -58,9 +59,17 @@ def fail_exhausted_attempts(attempt_ids: list[str]) -> int:
 
 @shared_task(base=TocsinTask, bind=True, max_retries=EMAIL_MAX_RETRIES, queue="email")
 def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
-    """Send a batch of email attempts, retrying temporary SMTP failures."""
+    """Send a batch of email attempts, retrying temporary failures.
+
+    With ``TOCSIN_DELIVERY_EMAIL_PROVIDERS`` set, the provider chain sends
+    them with failover; otherwise the single SMTP connection does.
+    """
+    if conf.email_providers():
+        send = send_email_attempts_via_providers
+    else:
+        send = send_email_attempts
     try:
-        sent = send_email_attempts(attempt_ids)
+        sent = send(attempt_ids)
     except RetryableError as error:
         if self.request.retries >= self.max_retries:
             fail_exhausted_attempts(attempt_ids)
