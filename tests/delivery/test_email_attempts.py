@@ -70,3 +70,18 @@ def test_timeout_marks_the_attempt_in_doubt(postmark, attempt_ids) -> None:
 
     statuses = sorted(DeliveryAttempt.objects.values_list("status", flat=True))
     assert statuses == ["in_doubt", "pending", "pending"]
+
+
+def test_sent_attempts_are_counted_in_metrics(postmark, attempt_ids) -> None:
+    from prometheus_client import REGISTRY
+
+    labels = {"channel": "email", "provider": "postmark", "outcome": "sent"}
+    before = REGISTRY.get_sample_value("tocsin_delivery_outcomes_total", labels) or 0
+
+    with override_settings(
+        TOCSIN_DELIVERY_EMAIL_PROVIDERS=[postmark_provider(postmark)]
+    ):
+        send_email_attempts_via_providers(attempt_ids)
+
+    after = REGISTRY.get_sample_value("tocsin_delivery_outcomes_total", labels)
+    assert after - before == 3

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tocsin.audit.trail import record_audit_event
+from tocsin.delivery.metrics import observe_attempt
 from tocsin.delivery.models import DeliveryAttempt, Notice
 
 
@@ -57,6 +58,13 @@ def record_attempt_outcome(
                 "code": code,
             },
         )
+    observe_attempt(
+        attempt.channel,
+        attempt.provider,
+        status,
+        attempt.queued_at,
+        attempt.finished_at,
+    )
 
 
 def release_attempt(attempt: DeliveryAttempt) -> None:

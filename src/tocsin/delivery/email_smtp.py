@@ -19,6 +19,7 @@ from django.utils import timezone
 from tocsin.assessment.models import Obligation
 from tocsin.audit.trail import record_audit_event
 from tocsin.delivery.errors import ProviderUnavailable
+from tocsin.delivery.metrics import observe_attempt
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.recovery import new_claim_token
 from tocsin.errors import PermanentError
@@ -177,6 +178,17 @@ def _record(
                 "body_sha256": body_sha256,
             },
         )
+    _observe(attempt)
+
+
+def _observe(attempt: DeliveryAttempt) -> None:
+    observe_attempt(
+        attempt.channel,
+        attempt.provider,
+        attempt.status,
+        attempt.queued_at,
+        attempt.finished_at,
+    )
 
 
 def _release(attempts: list[DeliveryAttempt]) -> None:
