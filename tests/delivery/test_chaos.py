@@ -1,6 +1,6 @@
 """Chaos run: real workers, SIGKILLs, and an SMTP server that misbehaves.
 
-The SMTP server answers a share of transactions with 421, 451 or 550 and
+The SMTP server replies to a share of transactions with 421, 451 or 550 and
 drops some connections, before or after storing the message. Two workers
 send; each is killed with SIGKILL mid-run and replaced. The operator's
 recovery is re-running ``notify`` until no attempt is open. Then every
