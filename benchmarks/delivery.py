@@ -6,9 +6,9 @@ Run from the repository root:
     PYTHONPATH=src python benchmarks/delivery.py letters --count 100
 
 ``email`` imports ``count`` synthetic people into a fresh SQLite database,
-assesses them and plans their notices (timed apart), then sends every
-notice through Tocsin's SMTP path (claim, decrypt, render in the Jinja
-sandbox, send, record, audit) to a local counting SMTP sink. In the same
+assesses them and plans their notices, timed apart as setup. Then it sends
+every notice through Tocsin's SMTP path (claim, decrypt, render in the
+Jinja sandbox, send, record, audit) to a local counting SMTP sink. In the same
 run, a plain smtplib loop builds an ``EmailMessage`` of the same text and
 HTML for each of ``count`` recipients and sends it to the same sink. It
 prints both rates and their ratio.
