@@ -24,6 +24,16 @@ def company(db: None) -> CompanyProfile:
     return CompanyProfile.objects.create()
 
 
+def confirm_company() -> CompanyProfile:
+    """Return the company profile, reviewed as an operator would."""
+    from django.utils import timezone
+
+    profile = CompanyProfile.objects.first() or CompanyProfile()
+    profile.confirmed_at = timezone.now()
+    profile.save()
+    return profile
+
+
 def complete_handoff(incident: Incident) -> None:
     """Open and complete the hand-off checklist, as responders would."""
     from tocsin.compliance.choices import HandoffItemCode

@@ -16,16 +16,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_after_finalize.connect
-def _add_periodic_tasks(sender: Celery, **kwargs: Any) -> None:
-    from tocsin.audit.schedule import BEAT_SCHEDULE as AUDIT_SCHEDULE
-    from tocsin.vault.schedule import BEAT_SCHEDULE as VAULT_SCHEDULE
-
-    sender.conf.beat_schedule = (
-        AUDIT_SCHEDULE | VAULT_SCHEDULE | sender.conf.beat_schedule
-    )
-
-
 class TocsinTask(Task):
     """Log each task's start, retry, success and failure once, with ids only.
 

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from tocsin.audit.schedule import BEAT_SCHEDULE as AUDIT_SCHEDULE
+from tocsin.vault.schedule import BEAT_SCHEDULE as VAULT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent
 TOCSIN_HOME = Path(os.environ.get("TOCSIN_HOME", "var")).resolve()
 
@@ -57,12 +60,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes comes last, after authentication, to record each outcome.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks the lockout before any other backend authenticates.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tocsin.urls"
@@ -136,7 +148,18 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_REDIRECT_STDOUTS = False
 # Periodic work: audit checkpoints and vault purges. Run beat once per
 # installation (`tocsin worker --beat` or `celery beat`).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = (
+    AUDIT_SCHEDULE
+    | VAULT_SCHEDULE
+    | {
+        # The embedded broker never redelivers a killed worker's task, so
+        # stalled extraction runs are picked up again every minute.
+        "sources-resume-stalled-runs": {
+            "task": "tocsin.sources.tasks.resume_stalled_runs_task",
+            "schedule": 60.0,
+        },
+    }
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(TOCSIN_HOME / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TOCSIN_EAGER_TASKS", "") == "1"
 
@@ -177,3 +200,76 @@ LOGGING = {
         "celery.apps.worker": {"level": "INFO"},
     },
 }
+
+
+# --- Console: sign-in, sessions, cookies and Content-Security-Policy ------
+# Settings of the operator console (tocsin.console) and the public notice
+# page (tocsin.public). Everything console-specific stays in this block.
+INSTALLED_APPS += ["axes"]
+
+# Argon2id first: new and re-hashed passwords use it. PBKDF2 stays so that
+# accounts created before argon2-cffi was installed can still sign in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Paths, not URL names: a test with its own URLconf still gets a redirect
+# from login_required rather than a NoReverseMatch.
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# Browsers treat http://127.0.0.1 and http://localhost as secure contexts,
+# so Secure cookies work there. Set TOCSIN_SECURE_COOKIES=0 only to serve
+# the console over plain HTTP under another host name, such as in a lab.
+_SECURE_COOKIES = os.environ.get("TOCSIN_SECURE_COOKIES", "1") != "0"
+SESSION_COOKIE_SECURE = _SECURE_COOKIES
+CSRF_COOKIE_SECURE = _SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+# A console session lasts one working shift at most.
+SESSION_COOKIE_AGE = int(os.environ.get("TOCSIN_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_FAILURE_VIEW = "tocsin.console.auth.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# HSTS only when the console is served over HTTPS. 0 sends no header.
+SECURE_HSTS_SECONDS = int(os.environ.get("TOCSIN_HSTS_SECONDS", "0"))
+
+# No inline script or style anywhere: every page loads its stylesheet and
+# scripts from the console's own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Lock out a user name from one address after 5 failed sign-ins for 15
+# minutes. A successful sign-in resets the count. Keying on the pair means
+# an attacker elsewhere cannot lock an operator out of their own address.
+AXES_FAILURE_LIMIT = int(os.environ.get("TOCSIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+
+# Hours before an owed obligation's deadline at which the console shows
+# the deadline banner.
+TOCSIN_DEADLINE_WARNING_HOURS = int(
+    os.environ.get("TOCSIN_DEADLINE_WARNING_HOURS", "72")
+)
+# --- end of console settings ----------------------------------------------

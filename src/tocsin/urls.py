@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("notice/", include("tocsin.public.urls")),
     path("", include("tocsin.console.urls")),
 ]

@@ -106,13 +106,19 @@ def test_drill_record_and_list() -> None:
 
 
 def test_law_review_due_lists_operator_laws(tmp_path: Path, settings) -> None:
-    (tmp_path / "us-xx.yaml").write_text("id: US-XX\n")
+    laws = Path(__file__).resolve().parents[2] / "src/tocsin/jurisdictions/laws"
+    text = (laws / "US-VT.yaml").read_text()
+    (tmp_path / "US-VT.yaml").write_text(
+        text.replace("last_reviewed: '2026-12-04'", "last_reviewed: 2024-01-01")
+    )
     settings.TOCSIN_LAWS_DIR = str(tmp_path)
+    before = tocsin("compliance", "law-review", "due")
 
     signed = tocsin(
-        "compliance", "law-review", "sign-off", "US-XX", "--reviewer", "counsel"
+        "compliance", "law-review", "sign-off", "US-VT", "--reviewer", "counsel"
     )
     due = tocsin("compliance", "law-review", "due")
 
+    assert "US-VT" in before.stdout
     assert signed.exit_code == 0, signed.output
-    assert "US-XX" not in due.stdout
+    assert "US-VT" not in due.stdout

@@ -12,6 +12,10 @@ pytestmark = pytest.mark.django_db
 
 DECEMBER = date(2026, 12, 4)
 
+BUNDLED_LAWS = (
+    Path(__file__).resolve().parents[2] / "src" / "tocsin" / "jurisdictions" / "laws"
+)
+
 
 def law(law_id: str, review_date: date | None = None) -> LawFile:
     return LawFile(law_id, Path(f"{law_id}.yaml"), "bundled", review_date)
@@ -64,13 +68,15 @@ def test_sign_off_of_unknown_law_is_rejected() -> None:
 
 
 def test_operator_law_folder_is_read(tmp_path: Path, settings) -> None:
-    (tmp_path / "us-xx.yaml").write_text("id: US-XX\nreview_date: 2026-03-01\n")
-    (tmp_path / "broken.yaml").write_text("id: [unclosed\n")
+    bundled = BUNDLED_LAWS / "US-VT.yaml"
+    text = bundled.read_text().replace(
+        "last_reviewed: '2026-12-04'", "last_reviewed: 2026-03-01"
+    )
+    (tmp_path / "US-VT.yaml").write_text(text)
     settings.TOCSIN_LAWS_DIR = str(tmp_path)
 
     operator_files = [f for f in find_law_files() if f.origin == "operator"]
 
     assert [(f.law_id, f.review_date) for f in operator_files] == [
-        ("broken", None),
-        ("US-XX", date(2026, 3, 1)),
+        ("US-VT", date(2026, 3, 1)),
     ]

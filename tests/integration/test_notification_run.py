@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
-from tests.conftest import complete_handoff, write_csv
+from tests.conftest import complete_handoff, confirm_company, write_csv
 from tocsin.assessment.service import assess_incident
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.progress import wait_for_delivery
@@ -45,6 +45,7 @@ def smtp(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[SmtpSi
 def assessed(tmp_path: Path, incident: Incident) -> Incident:
     ensure_default_templates()
     complete_handoff(incident)
+    confirm_company()
     import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
     import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
     assess_incident(incident)
@@ -119,6 +120,7 @@ def test_notices_wait_for_a_complete_handoff(
     from tocsin.delivery.outbox import plan_email_notices
 
     ensure_default_templates()
+    confirm_company()
     start_handoff(str(incident.pk), actor="test-responder")
     import_customers(incident, write_csv(tmp_path / "c.csv", CUSTOMERS))
     import_findings(incident, write_csv(tmp_path / "f.csv", FINDINGS))
@@ -147,3 +149,36 @@ def test_incident_completes_when_every_notice_ends(
         time.sleep(0.1)
     assert assessed.status == Incident.Status.COMPLETE
     assert assessed.notifications_completed_at is not None
+
+
+def test_notices_wait_for_a_confirmed_company(
+    tmp_path: Path, incident: Incident
+) -> None:
+    from tocsin.delivery.outbox import plan_email_notices
+    from tocsin.incidents.errors import CompanyProfileUnconfirmed
+
+    ensure_default_templates()
+    complete_handoff(incident)
+    assess_incident(incident)
+
+    with pytest.raises(CompanyProfileUnconfirmed) as raised:
+        plan_email_notices(incident)
+
+    assert "tocsin company confirm" in str(raised.value)
+
+
+def test_notices_wait_for_a_fresh_assessment(
+    tmp_path: Path, incident: Incident
+) -> None:
+    from tocsin.delivery.outbox import plan_email_notices
+    from tocsin.incidents.errors import AssessmentOutdated
+
+    ensure_default_templates()
+    complete_handoff(incident)
+    assess_incident(incident)
+    confirm_company()
+
+    with pytest.raises(AssessmentOutdated) as raised:
+        plan_email_notices(incident)
+
+    assert str(raised.value).startswith("the company profile changed after incident")

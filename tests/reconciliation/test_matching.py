@@ -96,7 +96,7 @@ def test_malformed_rows_are_rejected_and_rest_imported(tmp_path: Path) -> None:
     assert result.rejected == [
         (2, "has neither an email nor a customer_id to match on"),
         (3, "has no 'exposed_elements'; list codes such as 'name;ssn'"),
-        (4, "names unknown data elements 'shoe_size'; see 'tocsin elements'"),
+        (4, "names 1 unknown data element; see 'tocsin elements'"),
         (5, "has an email that is not a valid address"),
     ]
 
@@ -106,7 +106,29 @@ def test_unknown_code_that_looks_like_data_is_not_quoted(tmp_path: Path) -> None
 
     reason = read_findings(path).rejected[0][1]
 
-    assert reason == "names unknown data elements '<not a code>'; see 'tocsin elements'"
+    assert reason == "names 1 unknown data element; see 'tocsin elements'"
+
+
+def test_unknown_name_in_elements_is_not_quoted(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "f.csv", FINDINGS_HEADER + "F1,201,,name;Lovelace\n")
+
+    reason = read_findings(path).rejected[0][1]
+
+    assert "Lovelace" not in reason
+    assert reason == "names 1 unknown data element; see 'tocsin elements'"
+
+
+def test_misspelled_code_gets_a_suggestion(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "f.csv", FINDINGS_HEADER + "F1,201,,card_numbr;drivers_licence\n"
+    )
+
+    reason = read_findings(path).rejected[0][1]
+
+    assert reason == (
+        "names 2 unknown data elements"
+        " (did you mean 'card_number', 'drivers_license'?); see 'tocsin elements'"
+    )
 
 
 def test_findings_layout_without_elements_column_is_an_error(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tocsin.sources.normalize import normalize_contact, state_for_zip
 from tocsin.vault.records import ContactRecord, Provenance
@@ -119,3 +121,50 @@ def test_country_is_assumed_us_from_a_zip_code() -> None:
 )  # fmt: skip
 def test_state_for_zip_uses_the_zip3_table(zip_code: str, state: str) -> None:
     assert state_for_zip(zip_code) == state
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["Ann.Lee@Example.COM", "o'brien+tag@example.org", "x@sub.Example.co.uk",
+     "josé@exämple.com", "a@b", "a..b@example.com", "ann@localhost",
+     "ann@-example.com", "ann@example..com", "user@[127.0.0.1]"],
+)  # fmt: skip
+def test_email_fast_path_matches_email_validator(email: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = email
+
+    record, _ = normalize_contact(contact(email=email))
+
+    assert record.email == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    email=st.text(max_size=40),
+    phone=st.text(alphabet="0123456789+-() x", max_size=20),
+    postal_code=st.text(alphabet="0123456789- ABC", max_size=12),
+    country=st.sampled_from(["", "US", "us", "GB", "United States", "Narnia"]),
+    state=st.sampled_from(["", "IL", "Texas", "ZZ"]),
+    address=st.text(max_size=50),
+)
+def test_normalizing_twice_changes_nothing_more(
+    email: str, phone: str, postal_code: str, country: str, state: str, address: str
+) -> None:
+    once, _ = normalize_contact(
+        contact(
+            email=email,
+            phone=phone,
+            postal_code=postal_code,
+            country_code=country,
+            province_code=state,
+            address1=address,
+        )
+    )
+
+    twice, _ = normalize_contact(once)
+
+    assert twice == once

@@ -288,3 +288,38 @@ def test_extraction_survives_faults_and_stores_each_contact_once(
     assert run.records_stored == 900
     assert run.retries > 0
     assert Contact.objects.filter(incident=incident).count() == 900
+
+
+def test_delta_resync_replaces_a_contact_whose_email_changed(
+    fake: FakeSalesforce, incident: Incident
+) -> None:
+    from tocsin.sources.jobs import start_delta_resync
+    from tocsin.vault.store import find_contacts, open_contact
+
+    first, pages = start_extraction(incident, [crm_spec(fake, objects=["Contact"])])
+    run_extraction_inline(pages)
+    fake.change_record("Contact", 3, Email="changed.after.breach@example.org")
+
+    delta, pages = start_delta_resync(first)
+    run_extraction_inline(pages)
+
+    run = delta.runs.get()
+    found = find_contacts(incident, email="changed.after.breach@example.org")
+    assert run.records_stored == 1
+    assert Contact.objects.filter(incident=incident).count() == 45
+    assert len(found) == 1
+    assert open_contact(found[0]).provenance.source_record_id == "003000000000003AAA"
+
+
+def test_truncated_bulk_result_page_is_retried_not_stored(fake: FakeSalesforce) -> None:
+    connector = build_connector(
+        crm_spec(fake, objects=["Contact"], mode="bulk", bulk_page_size=20)
+    )
+    job_page = connector.fetch_page(None, None)
+    first_results = connector.fetch_page(job_page.next_cursor, None)
+    fake.inject("malformed")
+
+    with pytest.raises(SourceUnavailable) as error:
+        connector.fetch_page(first_results.next_cursor, None)
+
+    assert "was truncated or not valid JSON" in str(error.value)

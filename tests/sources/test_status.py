@@ -123,3 +123,15 @@ def test_cli_status_prints_json(incident: Incident, tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["totals"]["records_stored"] == 12
+
+
+def test_cli_status_shows_how_stale_each_source_is(
+    incident: Incident, tmp_path: Path
+) -> None:
+    extraction = woo_extraction(incident, tmp_path)
+
+    result = CliRunner().invoke(main, ["extract", "status", str(extraction.pk)])
+
+    assert result.exit_code == 0, result.output
+    assert "woo: records as of " in result.output
+    assert "days old)" in result.output

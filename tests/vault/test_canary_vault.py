@@ -18,9 +18,9 @@ from tocsin.vault.store import (
 )
 
 CONTACTS = 25
-# Provenance ids are stored in plaintext by design: finding this one proves
+# Source names are stored in plaintext by design: finding this one proves
 # the search reads the place where the contacts landed.
-CONTROL = "cnry-provenance-control"
+CONTROL = "cnry-source-control"
 
 
 def _marker(field: str, number: int) -> str:
@@ -36,9 +36,10 @@ def _records() -> tuple[list[ContactRecord], list[str]]:
     for number in range(CONTACTS):
         values = {field: _marker(field, number) for field in PERSONAL_FIELDS}
         extra = {"note": _marker("extra", number)}
-        markers.extend(values.values())
-        markers.extend(extra.values())
-        provenance = Provenance("crm", "Contact", f"{CONTROL}-{number}", AS_OF)
+        # Sources use the customer's id as the record id, so it is sealed.
+        record_id = _marker("record", number)
+        markers.extend([*values.values(), *extra.values(), record_id])
+        provenance = Provenance(CONTROL, "Contact", record_id, AS_OF)
         records.append(ContactRecord(provenance=provenance, extra=extra, **values))
     return records, markers
 
@@ -85,7 +86,7 @@ def test_markers_absent_from_tables_logs_and_errors(
     errors = _exercise_vault(incident, records)
 
     assert caplog.records, "the vault logged nothing, so the log check is empty"
-    assert find_markers([_vault_rows()], [f"{CONTROL}-0"]) != []
+    assert find_markers([_vault_rows()], [CONTROL]) != []
     sources = [_vault_rows(), _logged_text(caplog)] + [e.encode() for e in errors]
     assert find_markers(sources, markers) == []
 
@@ -98,5 +99,5 @@ def test_markers_absent_from_sqlite_files(incident: Incident) -> None:
     _exercise_vault(incident, records)
 
     files = sqlite_files(connection.settings_dict["NAME"])
-    assert find_markers(files, [f"{CONTROL}-0"]) != []
+    assert find_markers(files, [CONTROL]) != []
     assert find_markers(files, markers) == []

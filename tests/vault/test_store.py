@@ -177,8 +177,18 @@ def test_blind_index_rejects_unknown_kind(incident: Incident) -> None:
         blind_index(incident, "name", "Ada")
 
     assert str(raised.value) == (
-        "unknown blind index kind 'name'; use one of ('email', 'phone', 'customer_id')"
+        "unknown blind index kind 'name'; use one of"
+        " ('email', 'phone', 'customer_id', 'source_record_id')"
     )
+
+
+def test_source_record_id_stored_as_blind_index(incident: Incident) -> None:
+    (contact,) = store_contacts(incident, [make_record(5)])
+
+    saved = Contact.objects.get(pk=contact.pk)
+
+    assert saved.source_record_id == blind_index(incident, "source_record_id", "row-5")
+    assert open_contact(saved).provenance.source_record_id == "row-5"
 
 
 def test_person_reference_is_stable_and_keyed() -> None:

@@ -36,7 +36,8 @@ def test_flipped_byte_fails_naming_contact_and_field(incident: Incident) -> None
         open_contact(_reload(contact))
 
     assert str(raised.value) == (
-        f"contact {contact.pk} field 'country_code' failed to decrypt: " + AUTH_FAILED
+        f"contact {contact.pk} field 'source_record_id' failed to decrypt: "
+        + AUTH_FAILED
     )
 
 

@@ -6,6 +6,7 @@ sets up Django and attaches them.
 
 import logging
 import os
+from functools import partial
 
 import click
 
@@ -40,13 +41,15 @@ class TocsinGroup(click.Group):
 def main(ctx: click.Context) -> None:
     """Run the customer-notification side of a data-breach response."""
     _setup_django()
-    # Short commands print their results; their info logs would only bury
-    # them. Long-running services keep the configured level.
+    # Short commands print their results and warnings as text; log lines
+    # would only repeat them. Long-running services keep the configured level.
     if "TOCSIN_LOG_LEVEL" not in os.environ and ctx.invoked_subcommand not in (
         "worker",
         "serve",
     ):
-        logging.getLogger("tocsin").setLevel(logging.WARNING)
+        tocsin_logger = logging.getLogger("tocsin")
+        ctx.call_on_close(partial(tocsin_logger.setLevel, tocsin_logger.level))
+        tocsin_logger.setLevel(logging.ERROR)
 
 
 def _attach_groups() -> None:
@@ -57,10 +60,12 @@ def _attach_groups() -> None:
         demo,
         extract,
         keys,
+        notices,
         review,
         rules,
         run,
         services,
+        users,
         vault,
     )
 
@@ -69,12 +74,14 @@ def _attach_groups() -> None:
         services,
         demo,
         company,
+        notices,
         extract,
         review,
         rules,
         audit,
         compliance,
         keys,
+        users,
         vault,
     )
     for module in groups:

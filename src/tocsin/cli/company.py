@@ -7,15 +7,18 @@ import click
 
 # Flags of the profile, as CLI option names, with what each decides.
 PROFILE_FLAGS = {
-    "is_glba_financial_institution": "a financial institution under GLBA "
-    "(for example it offers its own credit): the FTC Safeguards Rule applies",
-    "keeps_personal_health_records": "keeps personal health records: the FTC "
-    "Health Breach Notification Rule applies",
-    "is_hipaa_covered_entity": "a HIPAA covered entity or business associate",
-    "follows_primary_federal_regulator_rules": "follows the breach rules of a "
-    "primary federal regulator, which some states accept in place of theirs",
-    "is_au_app_entity": "covered by Australia's Privacy Act (turnover over "
-    "AU$3 million)",
+    "is_glba_financial_institution": "Whether the company is a financial "
+    "institution under GLBA (for example it offers its own credit), so the FTC "
+    "Safeguards Rule applies.",
+    "keeps_personal_health_records": "Whether the company keeps personal "
+    "health records, so the FTC Health Breach Notification Rule applies.",
+    "is_hipaa_covered_entity": "Whether the company is a HIPAA covered entity "
+    "or business associate.",
+    "follows_primary_federal_regulator_rules": "Whether the company follows "
+    "the breach rules of a primary federal regulator, which some states "
+    "accept in place of theirs.",
+    "is_au_app_entity": "Whether Australia's Privacy Act covers the company "
+    "(annual turnover over AU$3 million).",
 }
 TEXT_FIELDS = ("legal_name", "contact_phone", "contact_website", "contact_address")
 
@@ -42,7 +45,7 @@ def _flag_options(command: click.Command) -> click.Command:
             f"--{option}/--not-{option}",
             name,
             default=None,
-            help=f"The company is {meaning}.",
+            help=meaning,
         )(command)
     for name in reversed(TEXT_FIELDS):
         command = click.option(
@@ -57,6 +60,7 @@ def set_company(**changes: object) -> None:
     """Change the company profile; each change is an audit event."""
     from django.core.exceptions import ValidationError
     from django.db import transaction
+    from django.utils import timezone
 
     from tocsin.audit.trail import record_audit_event
     from tocsin.incidents.models import CompanyProfile
@@ -69,6 +73,7 @@ def set_company(**changes: object) -> None:
         before = {name: getattr(profile, name) for name in changes}
         for name, value in changes.items():
             setattr(profile, name, value)
+        profile.confirmed_at = timezone.now()
         try:
             profile.full_clean()
         except ValidationError as error:
@@ -85,6 +90,26 @@ def set_company(**changes: object) -> None:
             payload={"before": before, "after": changes},
         )
     click.echo("company profile updated; run 'tocsin assess' again for open incidents")
+
+
+@company_group.command("confirm")
+def confirm_company() -> None:
+    """Confirm the profile as shown by 'tocsin company show'."""
+    from django.utils import timezone
+
+    from tocsin.audit.trail import record_audit_event
+    from tocsin.incidents.models import CompanyProfile
+
+    profile = CompanyProfile.objects.first() or CompanyProfile()
+    profile.confirmed_at = timezone.now()
+    profile.save()
+    record_audit_event(
+        "company.profile_confirmed",
+        object_type="company_profile",
+        object_id=profile.pk,
+        actor=getpass.getuser(),
+    )
+    click.echo("company profile confirmed")
 
 
 COMMANDS: list[click.Command] = [company_group]

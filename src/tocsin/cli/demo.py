@@ -11,20 +11,46 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from tocsin.testing.smtp_sink import SmtpSink
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
+
+
+def demo_incident() -> list[str]:
+    """Return the demo incident's options, discovered yesterday afternoon.
+
+    A discovery one day back keeps every deadline in the future, as in a
+    real response, whatever day the demo runs.
+    """
+    zone = ZoneInfo("America/Chicago")
+    discovered = datetime.now(zone).replace(hour=14, minute=30, second=0, microsecond=0)
+    discovered -= timedelta(days=1)
+    return [
+        "--discovered-at", discovered.strftime("%Y-%m-%dT%H:%M"), *DEMO_INCIDENT
+    ]  # fmt: skip
+
+
 DEMO_INCIDENT = [
     "--name", "Demo: checkout skimmer",
-    "--discovered-at", "2026-11-20T14:30",
     "--timezone", "America/Chicago",
     "--elements",
     "name;email;username;password;ssn;drivers_license;"
     "card_number;card_security_code;card_last4",
+]  # fmt: skip
+
+
+DEMO_COMPANY = [
+    "--legal-name", "Demo Outfitters Inc.",
+    "--contact-phone", "+1-555-0142",
+    "--contact-website", "https://www.example.com/incident",
+    "--contact-address", "1 Example Plaza, Springfield, IL 62701",
+    "--not-is-au-app-entity",
 ]  # fmt: skip
 
 
@@ -156,10 +182,11 @@ def demo(home: Path) -> None:
     with SmtpSink() as sink:
         run = DemoRun(home, sink.port)
         click.echo(run.tocsin("init"), nl=False)
+        click.echo(run.tocsin("company", "set", *DEMO_COMPANY), nl=False)
         run.start_worker()
         try:
             incident_id = json.loads(
-                run.tocsin("incident", "create", "--json", *DEMO_INCIDENT)
+                run.tocsin("incident", "create", "--json", *demo_incident())
             )["id"]
             click.echo(f"incident {incident_id}")
             complete_demo_handoff(run, incident_id)

@@ -26,8 +26,9 @@ def _format_progress(status: dict) -> str:
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
         eta = run["eta_seconds"]
         eta_text = f"ETA {eta} s" if eta is not None else "ETA unknown"
+        total_text = f"{total:,}" if total else "?"
         lines.append(
-            f"{run['source']:<16} [{bar}] {done:>9,}/{total or '?':>9} records "
+            f"{run['source']:<16} [{bar}] {done:>9,}/{total_text:>9} records "
             f"{run['pages_done']:>5} pages {run['retries']:>4} retries "
             f"{run['rate_limit_waits']:>3} rate-limit waits  {run['status']}, "
             f"{eta_text}"
@@ -137,6 +138,12 @@ def show_status(extraction_id: str, as_json: bool) -> None:
     click.echo(f"extraction {status['extraction']}: {status['status']}")
     click.echo(_format_progress(status))
     for run in status["sources"]:
+        if run["oldest_as_of"]:
+            days = run["oldest_age_seconds"] / 86400
+            click.echo(
+                f"{run['source']}: records as of {run['oldest_as_of']} to "
+                f"{run['newest_as_of']} (oldest {days:.1f} days old)"
+            )
         if run["last_error"]:
             click.echo(f"{run['source']}: last error: {run['last_error']}")
 

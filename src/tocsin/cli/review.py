@@ -24,7 +24,8 @@ def list_review(incident_id: str) -> None:
             f"{finding.pk}  row {finding.row_number}  {finding.finding_ref or '-'}  "
             f"elements {';'.join(finding.exposed_elements)}"
         )
-    click.echo(f"{len(findings)} findings waiting for review")
+    noun = "finding" if len(findings) == 1 else "findings"
+    click.echo(f"{len(findings)} {noun} waiting for review")
 
 
 @review_group.command("assign")

@@ -3,7 +3,7 @@
 import getpass
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,7 +50,10 @@ def init() -> None:
     from tocsin.notices.templates import ensure_default_templates
     from tocsin.vault.keys import ensure_master_key
 
+    # The data folder holds the database and broker: only its owner may
+    # read them, even though their contact details are encrypted.
     settings.TOCSIN_HOME.mkdir(parents=True, exist_ok=True)
+    settings.TOCSIN_HOME.chmod(0o700)
     call_command("migrate", interactive=False, verbosity=0)
     key_path = ensure_master_key()
     signing_key_path = ensure_signing_key()
@@ -76,7 +79,13 @@ def parse_discovery(value: str, zone_name: str) -> datetime:
         raise click.BadParameter(
             f"{value!r} is not an ISO date-time; write it like 2026-11-20T14:30"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    # A day of slack covers clocks and zones; later than that is a typo.
+    if moment > datetime.now(zone) + timedelta(days=1):
+        raise click.BadParameter(
+            f"{value!r} is in the future; give the time the breach was discovered"
+        )
+    return moment
 
 
 @click.group()

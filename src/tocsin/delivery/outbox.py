@@ -20,6 +20,10 @@ from tocsin.audit.trail import audit_batch, record_audit_event
 from tocsin.compliance.handoff import require_handoff_complete
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.incidents.models import Incident
+from tocsin.incidents.readiness import (
+    require_confirmed_company,
+    require_current_assessment,
+)
 from tocsin.notices.templates import (
     DEFAULT_EMAIL_TEMPLATE,
     approved_version,
@@ -69,14 +73,18 @@ def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
     Raises ``HandoffIncomplete`` until incident response has handed the
     incident over (scope confirmed, counsel engaged, law-enforcement delay
     decided, regulators' clocks started), because those decisions can
-    change who is told and when.
+    change who is told and when. Raises ``CompanyProfileUnconfirmed`` while
+    the company profile has its example values, and ``AssessmentOutdated``
+    when an import or the profile changed after the latest assessment.
 
     People owed a notice that email cannot satisfy (no address on file, or
     a law that does not allow electronic notice) get a notice marked
     ``no_channel``, so they are listed and never silently dropped.
     """
     require_handoff_complete(str(incident.pk))
+    require_confirmed_company()
     run = AssessmentRun.objects.filter(incident=incident).latest()
+    require_current_assessment(incident, run.created_at)
     version = approved_version(DEFAULT_EMAIL_TEMPLATE)
     existing = set(
         Notice.objects.filter(incident=incident).values_list("person_id", flat=True)

@@ -29,6 +29,10 @@ class CompanyProfile(models.Model):
     contact_address = models.CharField(
         max_length=300, default="100 Example Street, Springfield, IL 62701"
     )
+    # Set when an operator reviews the profile: notices are not sent with
+    # the example values above.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.legal_name

@@ -7,12 +7,13 @@ One row per compromised customer record, keyed by ``email`` and/or
 """
 
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
 from tocsin.csvfiles import read_csv
-from tocsin.incidents.elements import DataElement, parse_elements
+from tocsin.incidents.elements import ELEMENT_CODES, DataElement, parse_elements
 from tocsin.reconciliation.errors import UnknownFindingsLayout
 
 KEY_COLUMNS = ("email", "customer_id")
@@ -58,11 +59,26 @@ def _row_problem(email: str, customer_id: str, elements_text: str) -> str:
     return ""
 
 
-def _printable_code(code: str) -> str:
-    # A cell can hold anything, even an address: quote only code-like text.
-    if code.replace("_", "").isalnum() and len(code) <= 40:
-        return repr(code)
-    return "'<not a code>'"
+def describe_unknown_elements(unknown: list[str]) -> str:
+    """Return a rejection reason for unknown element codes, without them.
+
+    The cell is never quoted: a shifted column puts a name, username or
+    address there, and any of those can look like a code. The closest known
+    codes are suggested instead, so a typo such as 'card_numbr' is still
+    easy to fix.
+    """
+    count = len(unknown)
+    reason = f"names {count} unknown data element{'s' if count > 1 else ''}"
+    suggestions = sorted(
+        {
+            match
+            for code in unknown
+            for match in get_close_matches(code.lower(), ELEMENT_CODES, n=1, cutoff=0.8)
+        }
+    )
+    if suggestions:
+        reason += f" (did you mean {', '.join(map(repr, suggestions))}?)"
+    return reason + "; see 'tocsin elements'"
 
 
 def read_findings(path: Path) -> FindingsFile:
@@ -80,8 +96,7 @@ def read_findings(path: Path) -> FindingsFile:
         problem = _row_problem(email, customer_id, elements_text)
         exposed, unknown = parse_elements(elements_text)
         if not problem and unknown:
-            codes = ", ".join(_printable_code(code) for code in unknown)
-            problem = f"names unknown data elements {codes}; see 'tocsin elements'"
+            problem = describe_unknown_elements(unknown)
         if not problem and email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized

@@ -6,6 +6,8 @@ customer id) or by dismissing it with a reason; either way the decision is
 an audit event and the affected people are recomputed.
 """
 
+import uuid
+
 from django.db import transaction
 
 from tocsin.audit.trail import record_audit_event
@@ -23,7 +25,14 @@ def findings_for_review(incident: Incident) -> list[Finding]:
 
 
 def _load_review_finding(incident: Incident, finding_id: str) -> Finding:
-    finding = Finding.objects.filter(incident=incident, pk=finding_id).first()
+    try:
+        key = uuid.UUID(str(finding_id))
+    except ValueError:
+        raise ReviewDecisionError(
+            f"finding id '{finding_id}' is not a UUID; copy it from "
+            "'tocsin review list'"
+        ) from None
+    finding = Finding.objects.filter(incident=incident, pk=key).first()
     if finding is None:
         raise ReviewDecisionError(
             f"finding {finding_id} not found in incident {incident.pk}; list them "

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from tocsin.assessment.models import AssessmentRun
 from tocsin.delivery.models import Notice
@@ -28,31 +29,35 @@ def _local(moment: datetime | None, zone: str) -> str:
 
 def _obligation_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    now = timezone.now()
     for obligation in run.obligations.all().order_by("jurisdiction_id", "law_id"):
         key = (obligation.jurisdiction_id, obligation.law_id)
         row = grouped.setdefault(
             key,
             {
-                "jurisdiction": obligation.jurisdiction_id,
+                "jurisdiction": obligation.jurisdiction_id or "unknown",
                 "law_id": obligation.law_id,
                 "owed": 0,
                 "not_owed": 0,
                 "deadline": None,
-                "deadline_text": obligation.deadline_text,
+                "deadline_text": "",
                 "citation": obligation.citation,
                 "version": obligation.law_version,
+                "needs_review": not obligation.law_id,
+                "note": obligation.reason if not obligation.law_id else "",
             },
         )
         row["owed" if obligation.is_owed else "not_owed"] += 1
+        if not obligation.is_owed:
+            continue
+        # The text of an owed obligation, since a not-owed one has none.
+        row["deadline_text"] = row["deadline_text"] or obligation.deadline_text
         deadline = obligation.deadline or obligation.outer_limit
-        if (
-            obligation.is_owed
-            and deadline
-            and (row["deadline"] is None or deadline < row["deadline"])
-        ):
+        if deadline and (row["deadline"] is None or deadline < row["deadline"]):
             row["deadline"] = deadline
     rows = list(grouped.values())
     for row in rows:
+        row["is_overdue"] = bool(row["deadline"] and row["deadline"] < now)
         row["deadline"] = _local(row["deadline"], zone)
     return rows
 
@@ -67,6 +72,9 @@ def _regulator_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
             "threshold": notice.threshold,
             "owed": notice.is_owed,
             "deadline": _local(notice.deadline, zone),
+            "is_overdue": bool(
+                notice.is_owed and notice.deadline and notice.deadline < timezone.now()
+            ),
             "deadline_text": notice.deadline_text,
             "order": notice.order_constraint,
             "citation": notice.citation,
@@ -178,27 +186,35 @@ def render_summary_text(summary: dict[str, Any]) -> str:
         "(jurisdiction, law, owed, not owed, earliest deadline)",
     ]
     for row in summary["obligations"]:
+        if row["needs_review"]:
+            lines.append(
+                f"  {row['jurisdiction']:<10} {'no law file':<20} "
+                f"{row['not_owed']:>5} people need counsel's review: {row['note']}"
+            )
+            continue
         deadline = row["deadline"] or row["deadline_text"]
+        passed = "  PASSED" if row["is_overdue"] else ""
         lines.append(
             f"  {row['jurisdiction']:<10} {row['law_id']:<20} "
-            f"{row['owed']:>5} {row['not_owed']:>5}  {deadline}  [v{row['version']}]"
-        )
-    lines += ["", "Regulator, consumer reporting agency and media notices"]
-    for row in summary["regulator_notices"]:
-        state = "OWED" if row["owed"] else "not owed"
-        deadline = row["deadline"] or row["deadline_text"]
-        lines.append(
-            f"  {row['law_id']:<20} {row['recipient_kind']:<26} {state:<8} "
-            f"{row['affected']}/{row['threshold']}  {deadline}"
+            f"{row['owed']:>5} {row['not_owed']:>5}  {deadline}{passed}  "
+            f"[v{row['version']}]"
         )
     lines += [
         "",
-        "Notices: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items())),
+        "Regulator, consumer reporting agency and media notices "
+        "(law, recipient, owed, affected/threshold, deadline)",
     ]
-    lines.append(
-        "Email attempts: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
-    )
+    for row in summary["regulator_notices"]:
+        state = "OWED" if row["owed"] else "not owed"
+        deadline = row["deadline"] or row["deadline_text"]
+        passed = "  PASSED" if row["is_overdue"] else ""
+        lines.append(
+            f"  {row['law_id']:<20} {row['recipient'][:40]:<40} {state:<8} "
+            f"{row['affected']}/{row['threshold'] or '-'}  {deadline}{passed}"
+        )
+    notices = ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items()))
+    attempts = ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
+    lines += ["", f"Notices: {notices or 'none yet; run tocsin notify'}"]
+    lines.append(f"Delivery attempts: {attempts or 'none yet'}")
     lines.extend(f"Warning: {message}" for message in summary["warnings"])
     return "\n".join(lines)

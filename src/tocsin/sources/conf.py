@@ -64,3 +64,8 @@ def stalled_after_seconds() -> float:
     """Return how long a running source may go without progress before its
     next page is queued again (a worker was killed holding its task)."""
     return float(_setting("TOCSIN_SOURCE_STALLED_AFTER", "120"))
+
+
+def delta_overlap_seconds() -> float:
+    """Return how far before the previous pull a delta re-sync starts."""
+    return float(_setting("TOCSIN_DELTA_OVERLAP", "300"))

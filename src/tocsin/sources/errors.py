@@ -5,11 +5,12 @@ TocsinError
  │    └── SourceUnavailable       timeout, 5xx, connection refused
  │         └── SourceRateLimited  429, REQUEST_LIMIT_EXCEEDED, API budget spent
  └── PermanentError
+      ├── SourceError             unexpected failure, stopped the source run
       ├── SourceAuthFailed        wrong password, revoked token
       ├── SourceDataError         malformed page, bad CSV header
       └── SourceConfigError       unknown kind, missing option
 
-Every message names the source and says what to do. None quotes a record's
+Every message names the source and the fix. None quotes a record's
 values, because a CRM error body can echo an email address back.
 """
 
@@ -17,10 +18,10 @@ from tocsin.errors import ConfigurationError, PermanentError, RetryableError
 
 
 class SourceUnavailable(RetryableError):
-    """The source did not answer in time or answered with a server error.
+    """The source timed out or responded with a server error.
 
-    ``retry_after`` carries the wait in seconds that the source asked for,
-    when it asked for one.
+    ``retry_after`` is the wait in seconds that the source requested
+    (Retry-After), or None.
     """
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
@@ -30,6 +31,10 @@ class SourceUnavailable(RetryableError):
 
 class SourceRateLimited(SourceUnavailable):
     """The source throttled us, or our share of its API budget is spent."""
+
+
+class SourceError(PermanentError):
+    """A source run stopped on an error that no other class describes."""
 
 
 class SourceAuthFailed(PermanentError):

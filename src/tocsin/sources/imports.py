@@ -15,9 +15,17 @@ from tocsin.incidents.imports import (
 from tocsin.incidents.models import FileImport, Incident
 from tocsin.sources.shopify import read_shopify_export
 from tocsin.vault.models import Contact
-from tocsin.vault.store import store_contacts
+from tocsin.vault.records import ContactRecord
+from tocsin.vault.store import blind_index, store_contacts
 
 logger = logging.getLogger(__name__)
+
+
+def _record_index(incident: Incident, contact: ContactRecord) -> str:
+    # Contacts store the blind index of their source record id, not the id.
+    return blind_index(
+        incident, "source_record_id", contact.provenance.source_record_id
+    )
 
 
 def import_customers(
@@ -47,7 +55,9 @@ def import_customers(
         )
     )
     new_contacts = [
-        c for c in result.contacts if c.provenance.source_record_id not in known_ids
+        contact
+        for contact in result.contacts
+        if _record_index(incident, contact) not in known_ids
     ]
     rejected = [(r.row_number, r.reason) for r in result.rejected]
     with transaction.atomic():

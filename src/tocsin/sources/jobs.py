@@ -2,9 +2,9 @@
 
 An extraction reads its sources in the configured order, one page per Celery
 task. Each page's records and the cursor of the next page are committed in
-one transaction, guarded by the page number, so a task that runs twice (a
-redelivery after a worker was killed) stores nothing twice and a task that
-never ran is found by ``resume_stalled_runs`` and queued again.
+one transaction, guarded by the page number. A task that runs twice (a
+redelivery after a worker was killed) therefore stores nothing twice, and
+``resume_stalled_runs`` finds and queues again a task that never ran.
 
 The functions here never enqueue anything. Each returns the pages to queue
 next as (run id, page number) pairs, and the caller queues them after the
@@ -24,7 +24,12 @@ from django.utils import timezone
 from tocsin.audit.trail import record_audit_event
 from tocsin.incidents.models import Incident
 from tocsin.sources import conf
-from tocsin.sources.connectors.base import Connector, SourceSpec, build_connector
+from tocsin.sources.connectors.base import (
+    Connector,
+    Page,
+    SourceSpec,
+    build_connector,
+)
 from tocsin.sources.errors import SourceRateLimited, SourceUnavailable
 from tocsin.sources.ledger import store_page
 from tocsin.sources.models import Extraction, RejectedRecord, SourceRun
@@ -93,8 +98,11 @@ def start_delta_resync(previous: Extraction) -> tuple[Extraction, list[PageRef]]
     replace their earlier version in the vault; unchanged ones are not read.
     """
     specs = [SourceSpec.from_dict(run.spec) for run in previous.runs.all()]
+    # The sources stamp changes with their own clocks, some to the second:
+    # reading a few minutes too many is harmless because pages upsert.
+    since = previous.created_at - timedelta(seconds=conf.delta_overlap_seconds())
     return start_extraction(
-        previous.incident, specs, mode=Extraction.Mode.DELTA, since=previous.created_at
+        previous.incident, specs, mode=Extraction.Mode.DELTA, since=since
     )
 
 
@@ -237,7 +245,7 @@ def extract_page(run_id: str, page_no: int) -> list[PageRef]:
         return _start_next_run(run.extraction, after_failure=False)
 
 
-def _advance_checkpoint(run: SourceRun, page, stored: int, covered: int) -> None:
+def _advance_checkpoint(run: SourceRun, page: Page, stored: int, covered: int) -> None:
     run.cursor = page.next_cursor
     run.pages_done += 1
     run.records_stored += stored
@@ -389,6 +397,9 @@ def resume_stalled_runs(extraction: Extraction | None = None) -> list[PageRef]:
     without redelivery (such as the embedded SQLite broker). Queuing the
     page again is safe: the page guard drops a duplicate.
     """
+    # Limitation: only worker start, the CLI's watch loop and `tocsin extract
+    # resume` call this; no periodic task does. Effect: on the SQLite broker a
+    # run whose worker died stays idle until one of them runs.
     cutoff = timezone.now() - timedelta(seconds=conf.stalled_after_seconds())
     runs = SourceRun.objects.filter(
         status=SourceRun.Status.RUNNING, heartbeat_at__lt=cutoff

@@ -3,7 +3,7 @@
 The same person often appears in several sources (the CRM, the shop, the
 snapshot). A person is linked across sources by the blind index of their
 email, or of their phone when there is no email. The source of higher
-precedence supplies the person; a record from a lower source for a person
+precedence supplies the person. A record from a lower source for a person
 already supplied is kept in the ledger only, and every field on which the two
 disagree becomes a ``FieldConflict`` row instead of being overwritten.
 
@@ -43,6 +43,13 @@ def _identity(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
     return ""
 
 
+def _record_index(keys: crypto.IncidentKeys, record: ContactRecord) -> str:
+    # The ledger, like the vault, keeps the blind index of the record id and
+    # not the id, which is often the customer's own id in the source.
+    record_id = record.provenance.source_record_id
+    return crypto.compute_blind_index(keys, "source_record_id", record_id)
+
+
 def _digests(keys: crypto.IncidentKeys, record: ContactRecord) -> dict[str, str]:
     digests = {}
     for name, value in record.personal_values().items():
@@ -72,25 +79,15 @@ def _primaries_by_identity(
     return {row.identity: row for row in rows}
 
 
-def _upsert_ledger(
+def _build_rows(
     run: SourceRun, records: list[ContactRecord], keys: crypto.IncidentKeys
-) -> tuple[list[ExtractedRecord], set[str]]:
-    """Write the page's ledger rows; return them and the ids seen before."""
-    incident_id = run.extraction.incident_id
-    record_ids = [r.provenance.source_record_id for r in records]
-    seen_before = set(
-        ExtractedRecord.objects.filter(
-            incident_id=incident_id,
-            source_name=run.source_name,
-            source_record_id__in=record_ids,
-        ).values_list("source_record_id", flat=True)
-    )
-    rows = [
+) -> list[ExtractedRecord]:
+    return [
         ExtractedRecord(
-            incident_id=incident_id,
+            incident_id=run.extraction.incident_id,
             source_name=run.source_name,
             source_object=r.provenance.source_object,
-            source_record_id=r.provenance.source_record_id,
+            source_record_id=_record_index(keys, r),
             as_of=r.provenance.as_of,
             identity=_identity(keys, r),
             field_digests=_digests(keys, r),
@@ -99,24 +96,20 @@ def _upsert_ledger(
         )
         for r in records
     ]
-    ExtractedRecord.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["incident", "source_name", "source_record_id"],
-        update_fields=[
-            "source_object", "as_of", "identity", "field_digests", "precedence",
-            "run", "is_primary", "extracted_at",
-        ],
-    )  # fmt: skip
-    return rows, seen_before
 
 
-def _apply_precedence(run: SourceRun, rows: list[ExtractedRecord]) -> None:
-    """Mark rows covered by a higher source, demote rows this page outranks,
-    and record each disagreeing field as a conflict."""
+def _apply_precedence(
+    run: SourceRun, rows: list[ExtractedRecord]
+) -> list[tuple[ExtractedRecord, ExtractedRecord]]:
+    """Mark rows covered by a higher source and demote the rows of other
+    sources that this page outranks; return the (kept, other) pairs.
+
+    Decided before the page's rows are written, so they are written once
+    with the right ``is_primary``.
+    """
     identities = {row.identity for row in rows if row.identity}
-    primaries = _primaries_by_identity(run, identities)
-    conflicts: list[FieldConflict] = []
+    primaries = _primaries_by_identity(run, identities) if identities else {}
+    pairs: list[tuple[ExtractedRecord, ExtractedRecord]] = []
     demoted: list[int] = []
     for row in rows:
         other = primaries.get(row.identity)
@@ -124,24 +117,58 @@ def _apply_precedence(run: SourceRun, rows: list[ExtractedRecord]) -> None:
             continue
         if other.precedence <= row.precedence:
             row.is_primary = False
-            kept, lost = other, row
+            pairs.append((other, row))
         else:
             demoted.append(other.pk)
-            kept, lost = row, other
-        for name in _conflicting_fields(kept.field_digests, lost.field_digests):
-            conflicts.append(
-                FieldConflict(
-                    incident_id=row.incident_id,
-                    identity=row.identity,
-                    field_name=name,
-                    kept=kept,
-                    other=lost,
-                )
+            pairs.append((row, other))
+    if demoted:
+        ExtractedRecord.objects.filter(pk__in=demoted).update(is_primary=False)
+    return pairs
+
+
+def _record_conflicts(
+    run: SourceRun, pairs: list[tuple[ExtractedRecord, ExtractedRecord]]
+) -> None:
+    """Write a conflict for each field on which a pair disagrees."""
+    pending = [
+        (kept, other, name)
+        for kept, other in pairs
+        for name in _conflicting_fields(kept.field_digests, other.field_digests)
+    ]
+    if not pending:
+        return
+    # bulk_create with update_conflicts sets no primary keys on SQLite, so
+    # the page's rows are read back for the foreign keys.
+    stored = {
+        row.source_record_id: row.pk
+        for row in ExtractedRecord.objects.filter(
+            incident_id=run.extraction.incident_id,
+            source_name=run.source_name,
+            source_record_id__in=[
+                row.source_record_id
+                for pair in pairs
+                for row in pair
+                if row.source_name == run.source_name
+            ],
+        )
+    }
+    for kept, other, _name in pending:
+        for row in (kept, other):
+            if row.pk is None:
+                row.pk = stored[row.source_record_id]
+    FieldConflict.objects.bulk_create(
+        [
+            FieldConflict(
+                incident_id=kept.incident_id,
+                identity=kept.identity,
+                field_name=name,
+                kept_id=kept.pk,
+                other_id=other.pk,
             )
-    covered = [row.pk for row in rows if not row.is_primary]
-    ExtractedRecord.objects.filter(pk__in=covered).update(is_primary=False)
-    ExtractedRecord.objects.filter(pk__in=demoted).update(is_primary=False)
-    FieldConflict.objects.bulk_create(conflicts, ignore_conflicts=True)
+            for kept, other, name in pending
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def store_page(run: SourceRun, records: list[ContactRecord]) -> StoredPage:
@@ -153,27 +180,39 @@ def store_page(run: SourceRun, records: list[ContactRecord]) -> StoredPage:
     replaces its earlier vault row: the vault has no upsert, so the old row
     is deleted and the new one inserted in the same transaction.
     """
+    # One row per record id: a source listing a record twice keeps the last.
+    records = list({r.provenance.source_record_id: r for r in records}.values())
     if not records:
         return StoredPage(0, 0)
     incident = run.extraction.incident
     keys = load_incident_keys(incident.pk, create=True)
-    rows, seen_before = _upsert_ledger(run, records, keys)
-    # bulk_create with update_conflicts sets no primary keys on SQLite.
-    rows = list(
+    rows = _build_rows(run, records, keys)
+    pairs = _apply_precedence(run, rows)
+    seen_before = set(
         ExtractedRecord.objects.filter(
             incident_id=incident.pk,
             source_name=run.source_name,
             source_record_id__in=[row.source_record_id for row in rows],
-        )
+        ).values_list("source_record_id", flat=True)
     )
-    _apply_precedence(run, rows)
-    primary_ids = {row.source_record_id for row in rows if row.is_primary}
+    ExtractedRecord.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["incident", "source_name", "source_record_id"],
+        update_fields=[
+            "source_object", "as_of", "identity", "field_digests", "precedence",
+            "run", "is_primary", "extracted_at",
+        ],
+    )  # fmt: skip
+    _record_conflicts(run, pairs)
     if seen_before:
+        # Contacts store the same blind index of the record id as the ledger.
         Contact.objects.filter(
             incident=incident,
             source=run.source_name,
             source_record_id__in=seen_before,
         ).delete()
-    to_store = [r for r in records if r.provenance.source_record_id in primary_ids]
+    primary_ids = {row.source_record_id for row in rows if row.is_primary}
+    to_store = [r for r in records if _record_index(keys, r) in primary_ids]
     store_contacts(incident, to_store)
     return StoredPage(len(to_store), len(records) - len(to_store))

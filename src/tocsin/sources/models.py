@@ -1,6 +1,6 @@
 """Extraction jobs, their per-source checkpoints and the provenance ledger.
 
-None of these tables holds contact details. The ledger keeps, per extracted
+None of these tables contains contact details. The ledger keeps, per extracted
 record, where it came from, how fresh it was and keyed hashes of its fields,
 which is enough to tell which source supplied which person, to merge
 sources by precedence and to record conflicts without storing the values.
@@ -101,9 +101,12 @@ class ExtractedRecord(models.Model):
     """Where one record came from, and whether it supplied a person.
 
     Unique per (incident, source, record id): a re-run page updates its rows
-    instead of adding new ones. ``identity`` is a keyed hash of the email (or
-    phone when there is no email) that links one person across sources;
-    ``field_digests`` holds keyed hashes of each field to detect conflicts.
+    instead of adding new ones. ``source_record_id`` contains the blind
+    index of the record id, as ``Contact.source_record_id`` does, because
+    sources use the customer's own id as the record id. ``identity`` is a
+    keyed hash of the email (or phone when there is no email) that links one
+    person across sources; ``field_digests`` contains keyed hashes of each
+    field to detect conflicts.
     """
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)

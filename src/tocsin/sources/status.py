@@ -1,7 +1,7 @@
 """Progress and provenance reports of an extraction, as plain dicts.
 
 The CLI, the JSON status view and the console all read these, so they show
-the same numbers. Nothing here holds contact details: counts, ids, source
+the same numbers. No report contains contact details: counts, ids, source
 names, times and error messages (which name fields, never values).
 """
 
@@ -82,6 +82,12 @@ def extraction_status(extraction: Extraction) -> dict[str, Any]:
     keys = ("pages_done", "records_stored", "records_covered", "rows_rejected",
             "retries", "rate_limit_waits")  # fmt: skip
     etas = [r["eta_seconds"] for r in runs if r["status"] == "running"]
+    if etas:
+        eta = etas[0]
+    elif extraction.finished_at:
+        eta = 0
+    else:
+        eta = None
     return {
         "extraction": str(extraction.pk),
         "incident": str(extraction.incident_id),
@@ -90,7 +96,7 @@ def extraction_status(extraction: Extraction) -> dict[str, Any]:
         "status": extraction.status,
         "created_at": _iso(extraction.created_at),
         "finished_at": _iso(extraction.finished_at),
-        "eta_seconds": etas[0] if etas else (0 if extraction.finished_at else None),
+        "eta_seconds": eta,
         "totals": {key: sum(r[key] for r in runs) for key in keys},
         "sources": runs,
     }

@@ -1,5 +1,6 @@
 """Celery tasks of an extraction: one page per task, ids as arguments."""
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from tocsin.celery import TocsinTask
 from tocsin.errors import PermanentError
 from tocsin.incidents.jobs import run_job
 from tocsin.incidents.models import BackgroundJob
-from tocsin.sources.errors import SourceUnavailable
+from tocsin.sources.errors import SourceError, SourceUnavailable
 from tocsin.sources.imports import import_customers
 from tocsin.sources.jobs import (
     PageRef,
@@ -20,6 +21,8 @@ from tocsin.sources.jobs import (
     record_source_failure,
     resume_stalled_runs,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def queue_pages(pages: list[PageRef]) -> None:
@@ -44,7 +47,18 @@ def extract_page_task(self: Any, run_id: str, page_no: int) -> None:
     except PermanentError as error:
         pages = record_permanent_failure(run_id, error)
     except Exception as error:  # noqa: BLE001  the task boundary: stop the run
-        pages = record_permanent_failure(run_id, error)
+        # The message of an unexpected error may quote a record's values, so
+        # only its type is kept with the run.
+        logger.error(
+            "unexpected error in page task",
+            extra={"run_id": run_id, "page": page_no, "error": type(error).__name__},
+            exc_info=True,
+        )
+        stopped = SourceError(
+            f"source run stopped by an unexpected {type(error).__name__}; "
+            "see the worker log, then run 'tocsin extract resync' once fixed"
+        )
+        pages = record_permanent_failure(run_id, stopped)
     queue_pages(pages)
 
 

@@ -42,8 +42,8 @@ class RecordingHandler:
 class SmtpSink:
     """Start and stop a recording SMTP server on 127.0.0.1."""
 
-    def __init__(self, port: int = 0) -> None:
-        self.handler = RecordingHandler()
+    def __init__(self, port: int = 0, handler: RecordingHandler | None = None) -> None:
+        self.handler = handler or RecordingHandler()
         # aiosmtpd checks that its server is up by connecting to the port it
         # was given, so port 0 cannot be passed through: pick a free one.
         self._port = port or free_port()

@@ -45,12 +45,13 @@ FIELD_CODES: dict[str, int] = {
     "country_code": 11,
     "company": 12,
     "extra": 13,  # ContactRecord.extra as JSON
+    "source_record_id": 14,  # Provenance.source_record_id
 }
 FIELD_NAMES = {code: name for name, code in FIELD_CODES.items()}
 _FIELD_NAME_BYTES = {name: name.encode("ascii") for name in FIELD_CODES}
 _SEGMENT_HEADER = struct.Struct(">BI")
 _MASK = struct.Struct(">I")
-INDEX_KINDS = ("email", "phone", "customer_id")
+INDEX_KINDS = ("email", "phone", "customer_id", "source_record_id")
 
 # Countries whose breach laws differ by state or province, so residence keeps
 # the subdivision: "US-CA", "CA-ON". Elsewhere the country code alone.
@@ -187,10 +188,16 @@ def normalize_customer_id(value: str) -> str:
     return value.strip()
 
 
+def normalize_source_record_id(value: str) -> str:
+    """Return a source record id unchanged: sources compare ids exactly."""
+    return value
+
+
 NORMALIZERS = {
     "email": normalize_email,
     "phone": normalize_phone,
     "customer_id": normalize_customer_id,
+    "source_record_id": normalize_source_record_id,
 }
 
 

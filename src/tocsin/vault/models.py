@@ -57,8 +57,11 @@ class Contact(models.Model):
     """One affected person's contact details, encrypted with the incident key.
 
     ``encrypted_fields`` contains one AES-256-GCM ciphertext per personal
-    field, each bound to this row's id and the field name. Provenance columns
-    name the source record, not the person.
+    field, each bound to this row's id and the field name. The source record
+    id is sealed there too, because sources use the customer's own id as the
+    record id: ``source_record_id`` holds its blind index, so imports can
+    still find the rows of a source record with
+    ``blind_index(incident, "source_record_id", record_id)``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

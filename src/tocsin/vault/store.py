@@ -163,11 +163,14 @@ def _keys_for_opening(incident_id: uuid.UUID) -> IncidentKeys:
     return keys
 
 
-def _personal_values(record: ContactRecord) -> dict[str, str]:
+def _sealed_values(record: ContactRecord) -> dict[str, str]:
     values = {name: getattr(record, name) for name in PERSONAL_FIELDS}
     values = {name: value for name, value in values.items() if value}
     if record.extra:
         values["extra"] = crypto.encode_extra(record.extra)
+    # Sources use the customer's own id as the record id (Shopify's
+    # Customer ID, Salesforce's Contact Id), so it is sealed like one.
+    values["source_record_id"] = record.provenance.source_record_id
     return values
 
 
@@ -185,9 +188,11 @@ def build_contact(
         incident_id=incident_id,
         source=provenance.source,
         source_object=provenance.source_object,
-        source_record_id=provenance.source_record_id,
+        source_record_id=crypto.compute_blind_index(
+            keys, "source_record_id", provenance.source_record_id
+        ),
         as_of=provenance.as_of,
-        encrypted_fields=crypto.seal_fields(keys, contact_id, _personal_values(record)),
+        encrypted_fields=crypto.seal_fields(keys, contact_id, _sealed_values(record)),
         email_index=crypto.compute_blind_index(
             keys, "email", crypto.normalize_email(record.email)
         ),
@@ -242,10 +247,12 @@ def store_contacts(
 
 def _record_from(contact: Contact, values: dict[str, str]) -> ContactRecord:
     extra = crypto.decode_extra(values.pop("extra")) if "extra" in values else {}
+    # Rows stored before the record id was sealed keep it in the column.
+    record_id = values.pop("source_record_id", contact.source_record_id)
     provenance = Provenance(
         source=contact.source,
         source_object=contact.source_object,
-        source_record_id=contact.source_record_id,
+        source_record_id=record_id,
         as_of=contact.as_of,
     )
     return ContactRecord(provenance=provenance, extra=extra, **values)
@@ -279,7 +286,8 @@ def open_contacts(contacts: Iterable[Contact]) -> dict[uuid.UUID, ContactRecord]
 def blind_index(incident: Incident, kind: str, value: str) -> str:
     """Return the blind index of a value for one incident's contacts.
 
-    ``kind`` is "email", "phone" or "customer_id"; the value is normalized
+    ``kind`` is "email", "phone", "customer_id" or "source_record_id"
+    (compare with ``Contact.source_record_id``); the value is normalized
     first as stored contacts are. Returns "" for a value that normalizes to
     nothing. Creates the incident's data key if it has none yet.
     """

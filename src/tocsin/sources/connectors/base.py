@@ -1,4 +1,4 @@
-"""What every connector provides: pages of contacts behind an opaque cursor.
+"""The connector interface: pages of contacts behind an opaque cursor.
 
 A connector is stateless between pages. Everything it needs to continue is in
 the cursor it returns, a small JSON-serializable dict that the extraction job

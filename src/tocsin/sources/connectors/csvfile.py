@@ -1,9 +1,9 @@
 """Paging through exported CSV files by byte offset.
 
 The cursor stores the byte offset after the last row read and that row's
-number, so a page resumes with one seek instead of re-reading the file, and
-row numbers in error messages match what a spreadsheet shows (the header is
-row 1).
+number. A page therefore resumes with one seek instead of re-reading the
+file. Row numbers in error messages match what a spreadsheet shows, with the
+header as row 1.
 """
 
 import csv
@@ -39,7 +39,7 @@ def parse_timestamp(value: str) -> datetime | None:
 
 
 class _CountingLines:
-    """Line iterator over a binary file that knows how many bytes it gave out.
+    """Line iterator over a binary file that counts the bytes it returned.
 
     ``csv.reader`` pulls exactly the lines of one record (more than one when a
     quoted field holds a newline), so after each record ``offset`` is where
@@ -62,7 +62,7 @@ class CsvExportConnector:
 
     Subclasses set ``object_name`` and ``required_columns`` and turn a row
     into a ``ContactRecord`` in ``map_row``. A row that fails is reported as
-    rejected with its row number and the page goes on; a file whose header
+    rejected with its row number, and the page goes on. A file whose header
     lacks a required column fails the source, naming the column.
     """
 

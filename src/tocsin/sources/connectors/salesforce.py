@@ -1,7 +1,7 @@
 """Salesforce contacts through simple-salesforce: REST/SOQL and Bulk API 2.0.
 
 Reads Contacts, Person Accounts and Leads. Small pulls page through REST
-query results (``nextRecordsUrl``); pulls larger than ``bulk_threshold``
+query results (``nextRecordsUrl``). Pulls larger than ``bulk_threshold``
 records use a Bulk API 2.0 query job and page through its CSV results with
 ``Sforce-Locator``. The cursor holds the object being read, the mode, and
 the next records URL or the job id and locator, so a resumed run continues
@@ -70,7 +70,7 @@ DEFAULT_API_VERSION = "59.0"
 
 @dataclass(frozen=True)
 class ObjectLayout:
-    """Where one Salesforce object keeps a person's contact fields."""
+    """The fields in which one Salesforce object keeps a person's contact."""
 
     sobject: str
     where: str
@@ -129,7 +129,7 @@ class _TimeoutSession(requests.Session):
     """A session whose requests time out by default.
 
     simple-salesforce sends its requests without a timeout, and a CRM that
-    stops answering would hold a worker forever.
+    stops responding would block a worker forever.
     """
 
     def __init__(self, timeout: float) -> None:
@@ -145,8 +145,8 @@ class _EndpointOverrideAdapter(HTTPAdapter):
     """Sends every request to one base URL, keeping path and query.
 
     simple-salesforce builds each URL as ``https://<domain>.salesforce.com``
-    or ``https://<instance>``; this lets an operator route them through a
-    local proxy, and lets tests reach the fake org on 127.0.0.1.
+    or ``https://<instance>``. The override lets an operator route them
+    through a local proxy, and lets tests reach the fake org on 127.0.0.1.
     """
 
     def __init__(self, base_url: str) -> None:
@@ -419,7 +419,7 @@ class SalesforceConnector:
         object_name = self.objects[cursor["object"]]
         layout = LAYOUTS[object_name]
         # SFBulk2Type.query() always starts a new job and reads every page in
-        # one go; its _client exposes the resumable steps (create, poll, one
+        # one go. Its _client exposes the resumable steps (create, poll, one
         # result page by locator) that a checkpointed job needs.
         bulk = getattr(self.client.bulk2, layout.sobject)
         if not cursor.get("job"):
@@ -428,9 +428,11 @@ class SalesforceConnector:
             soql = self._soql(layout, layout.bulk_fields(), since)
             job = bulk._client.create_job("query", query=soql)
             return Page([], cursor | {"job": job["id"], "locator": ""})
-        state = self._wait_for_job(bulk, cursor)
-        if state == "Failed":
-            return self._restart_failed_job(cursor)
+        if not cursor.get("job_complete"):
+            if self._wait_for_job(bulk, cursor) == "Failed":
+                return self._restart_failed_job(cursor)
+            # A complete job stays complete: later pages skip the status call.
+            cursor = cursor | {"job_complete": True}
         result = bulk._client.get_query_results(
             cursor["job"], cursor.get("locator", ""), self.bulk_page_size
         )

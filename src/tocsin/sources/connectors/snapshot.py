@@ -2,8 +2,8 @@
 
 Each line is one contact: the ``ContactRecord`` field names, plus ``id`` (the
 record id in the system the snapshot was taken from), ``object`` and
-``as_of`` (ISO 8601), which say how stale the line is. ``tocsin extract
-snapshot`` writes this format.
+``as_of`` (ISO 8601). ``as_of`` shows how stale the line is. The company
+supplies the file; Tocsin never writes contacts to disk in plaintext.
 """
 
 import json

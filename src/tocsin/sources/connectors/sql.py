@@ -7,7 +7,7 @@ read-only (``default_transaction_read_only``), so a wrong column mapping can
 never write to the company's database.
 
 The connection string comes from the environment variable named by
-``dsn_env``, never from the source definition, because it holds a password.
+``dsn_env``, never from the source definition, because it contains a password.
 """
 
 import os

@@ -32,6 +32,9 @@ class MagentoExportConnector(CsvExportConnector):
             raise RowError("email is empty; Magento keys customers by email")
         # Magento keys a customer by (email, website) and exports no entity
         # id in this file, so the id is a keyed hash of both.
+        # Limitation: a changed email makes a new record id. Effect: a delta
+        # re-sync adds the customer again under the new address, and the old,
+        # exposed address stays in the vault as a separate contact.
         record_id = row.get("entity_id", "").strip() or stable_record_id(
             self.spec.name, row["_website"].strip(), email.lower()
         )

@@ -1,6 +1,7 @@
 """A Salesforce org on 127.0.0.1 that speaks the real wire formats.
 
-The fake answers what simple-salesforce and Tocsin's connector send:
+The fake serves the requests that simple-salesforce and Tocsin's connector
+send:
 
 - SOAP login (``POST /services/Soap/u/<version>``) for username, password
   and security token, with the real ``INVALID_LOGIN`` fault on a wrong
@@ -35,6 +36,7 @@ import io
 import json
 import random
 import re
+import sys
 import threading
 import time
 import uuid
@@ -59,7 +61,7 @@ FAULTS = (
     "request_limit",  # 403 REQUEST_LIMIT_EXCEEDED, concurrent request limit
     "query_timeout",  # 400 QUERY_TIMEOUT
     "row_lock",  # 400 UNABLE_TO_LOCK_ROW
-    "slow",  # answers after ``slow_seconds``, past the client's timeout
+    "slow",  # responds after ``slow_seconds``, past the client's timeout
     "session_expired",  # 401 INVALID_SESSION_ID, every session ends
     "malformed",  # 200 with a truncated JSON or CSV body
     "bulk_job_failed",  # the next bulk job ends in state Failed
@@ -133,6 +135,11 @@ class FakeSalesforce:
         self._random = random.Random(seed)
         self._queued_faults: list[str] = []
         self._failing_jobs = 0
+        self._requests_seen = 0
+        self._hold_at = 0
+        self._held = threading.Event()
+        self._release = threading.Event()
+        self.held_client_port: int | None = None
         self._queries: dict[str, _Query] = {}
         self._jobs: dict[str, _BulkJob] = {}
         self._lock = threading.Lock()
@@ -155,7 +162,7 @@ class FakeSalesforce:
     def start(self) -> "FakeSalesforce":
         """Start serving on a free port of 127.0.0.1; return self."""
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
@@ -205,6 +212,36 @@ class FakeSalesforce:
             self.revoked = True
             self.sessions.clear()
 
+    def hold_request(self, number: int) -> None:
+        """Make API request ``number`` (counted from 1, from now) wait until
+        ``release`` is called.
+
+        ``held_client_port`` then contains the client TCP port that sent
+        it, so a test can find and kill the worker in the middle of a page.
+        """
+        with self._lock:
+            self._held.clear()
+            self._release.clear()
+            self._hold_at = self._requests_seen + number
+            self.held_client_port = None
+
+    def is_holding(self) -> bool:
+        """Return whether a request is being held."""
+        return self._held.is_set()
+
+    def release(self) -> None:
+        """Let the held request, if any, get its response."""
+        self._release.set()
+
+    def _hold_if_asked(self, client_port: int) -> None:
+        with self._lock:
+            self._requests_seen += 1
+            if self._requests_seen != self._hold_at:
+                return
+            self.held_client_port = client_port
+        self._held.set()
+        self._release.wait(60)
+
     def change_record(self, object_name: str, index: int, **values: Any) -> None:
         """Change a record's fields and bump its SystemModstamp to now."""
         with self._lock:
@@ -215,7 +252,7 @@ class FakeSalesforce:
     # Records --------------------------------------------------------------
 
     def record(self, object_name: str, index: int) -> dict[str, Any]:
-        """Return one record with every field the fake knows, by index."""
+        """Return one record, with every field the fake serves, by index."""
         names = self._names
         first = names["first"][index % 200]
         last = names["last"][(index * 7 + 3) % 200]
@@ -343,6 +380,14 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that went away, such as a killed worker."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _ApiError(Exception):
@@ -524,6 +569,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, path: str, body: bytes) -> None:
         try:
+            self.fake._hold_if_asked(self.client_address[1])
             self._check_session()
             self.fake.count_api_request()
             fault = self.fake.next_fault()
