@@ -98,6 +98,7 @@ def _prepare_incident(count: int, folder: Path) -> object:
         timezone_name="America/Chicago",
         exposed_elements=["name", "email", "ssn"],
     )
+    _confirm_company()
     _complete_handoff(incident)
     customers = folder / "customers.csv"
     customers.write_text(_customers_csv(count))
@@ -109,6 +110,17 @@ def _prepare_incident(count: int, folder: Path) -> object:
     assess_incident(incident)
     plan_email_notices(incident)
     return incident
+
+
+def _confirm_company() -> None:
+    """Mark the company profile reviewed, as an operator would."""
+    from django.utils import timezone
+
+    from tocsin.incidents.models import CompanyProfile
+
+    profile = CompanyProfile.objects.first() or CompanyProfile()
+    profile.confirmed_at = timezone.now()
+    profile.save()
 
 
 def _complete_handoff(incident: object) -> None:

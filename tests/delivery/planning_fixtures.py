@@ -3,7 +3,7 @@ real import, assessment and outbox code."""
 
 from pathlib import Path
 
-from tests.conftest import complete_handoff, write_csv
+from tests.conftest import complete_handoff, confirm_company, write_csv
 from tocsin.assessment.service import assess_incident
 from tocsin.delivery.outbox import plan_email_notices
 from tocsin.incidents.models import Incident
@@ -37,6 +37,7 @@ def findings_csv(count: int, *, first_id: int = 300) -> str:
 def assess_people(incident: Incident, folder: Path, count: int) -> Incident:
     """Import ``count`` people into ``incident`` and assess them."""
     ensure_default_templates()
+    confirm_company()
     complete_handoff(incident)
     import_customers(
         incident, write_csv(folder / "customers.csv", customers_csv(count))

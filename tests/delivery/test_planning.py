@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.conftest import complete_handoff, write_csv
+from tests.conftest import complete_handoff, confirm_company, write_csv
 from tocsin.assessment.service import assess_incident
 from tocsin.audit.models import AuditEvent
 from tocsin.delivery.models import DeliveryAttempt, Notice
@@ -88,6 +88,7 @@ def test_smtp_email_satisfies_after_quiet_wait(incident, tmp_path) -> None:
 
 def plan_person_without_email(incident, tmp_path) -> None:
     ensure_default_templates()
+    confirm_company()
     complete_handoff(incident)
     customers = CUSTOMER_HEADER + "300,Test,Person,,,1 Main St,Austin,TX,US,78701\n"
     import_customers(incident, write_csv(tmp_path / "c.csv", customers))
