@@ -99,6 +99,7 @@ def run_chaos(
     assess_people(incident, tmp_path, count)
     with FakeSmtpServer(CHAOS_RATES, seed=20261204) as server:
         monkeypatch.setenv("TOCSIN_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("TOCSIN_AUTO_FOLLOWUPS", "1")
         settings.EMAIL_PORT = server.port
         first, second = start_worker(), start_worker()
         create_job(incident, "notify", {}, start_notification_job)

@@ -145,3 +145,13 @@ def mail_batch_dir() -> Path:
 def mail_house_name() -> str:
     """Return the mail house's name, recorded as the letters' provider."""
     return str(_setting("TOCSIN_MAIL_HOUSE", "mail-house"))
+
+
+def auto_followups_enabled() -> bool:
+    """Return whether ``notify`` also plans and sends letters and SMS alerts.
+
+    Off by default: letter batches hold names and addresses in plaintext
+    for the mail house, so an operator turns this on knowing where
+    ``TOCSIN_MAIL_BATCH_DIR`` is and who collects from it.
+    """
+    return bool(_setting("TOCSIN_AUTO_FOLLOWUPS", False))

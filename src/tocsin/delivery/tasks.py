@@ -158,7 +158,7 @@ def _notify(job: BackgroundJob) -> dict:
     in_doubt += mark_stale_attempts_in_doubt(incident)
     plan = plan_email_notices(incident, actor=job.params.get("actor", "system"))
     enqueued = enqueue_pending_email(incident)
-    followups = enqueue_followups(incident)
+    followups = enqueue_followups(incident) if conf.auto_followups_enabled() else {}
     update_incident_progress(incident)
     return plan.__dict__ | {
         "enqueued": enqueued,
