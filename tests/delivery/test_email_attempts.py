@@ -85,3 +85,19 @@ def test_sent_attempts_are_counted_in_metrics(postmark, attempt_ids) -> None:
 
     after = REGISTRY.get_sample_value("tocsin_delivery_outcomes_total", labels)
     assert after - before == 3
+
+
+def test_misconfigured_providers_keep_attempts_pending(attempt_ids) -> None:
+    from tocsin.delivery.errors import ProviderMisconfigured
+
+    broken = {
+        "name": "postmark",
+        "backend": "anymail.backends.postmark.EmailBackend",
+        "options": {},
+    }
+
+    with override_settings(TOCSIN_DELIVERY_EMAIL_PROVIDERS=[broken], ANYMAIL={}):
+        with pytest.raises(ProviderMisconfigured):
+            send_email_attempts_via_providers(attempt_ids)
+
+    assert set(DeliveryAttempt.objects.values_list("status", flat=True)) == {"pending"}

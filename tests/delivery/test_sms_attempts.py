@@ -76,3 +76,16 @@ def test_outage_releases_the_alert_for_retry(twilio, sms_attempt_ids) -> None:
         DeliveryAttempt.objects.filter(channel="sms").values_list("status", flat=True)
     )
     assert statuses == {"pending"}
+
+
+def test_missing_sms_provider_keeps_alerts_pending(sms_attempt_ids) -> None:
+    from tocsin.delivery.errors import ProviderMisconfigured
+
+    with override_settings(TOCSIN_DELIVERY_SMS_PROVIDERS=[]):
+        with pytest.raises(ProviderMisconfigured):
+            send_sms_attempts(sms_attempt_ids)
+
+    statuses = set(
+        DeliveryAttempt.objects.filter(channel="sms").values_list("status", flat=True)
+    )
+    assert statuses == {"pending"}

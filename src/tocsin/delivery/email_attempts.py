@@ -22,6 +22,7 @@ from tocsin.delivery.email_smtp import (
 from tocsin.delivery.errors import (
     DeliveryPermanentError,
     DeliveryRetryableError,
+    ProviderMisconfigured,
     ProviderUnavailable,
 )
 from tocsin.delivery.models import DeliveryAttempt, Notice
@@ -63,6 +64,11 @@ def send_email_attempts_via_providers(attempt_ids: list[str]) -> int:
             receipt = send_notice_email(
                 message, idempotency_key=attempt.idempotency_key, chain=chain
             )
+        except ProviderMisconfigured:
+            # A settings problem is no fault of the person's: keep the
+            # attempt pending for after the fix.
+            release_attempt(attempt)
+            raise
         except (DeliveryPermanentError, PermanentError) as error:
             _record_failure(attempt, type(error).__name__)
             continue

@@ -10,7 +10,11 @@ import logging
 
 from tocsin.delivery.attempts import record_attempt_outcome, release_attempt
 from tocsin.delivery.email_smtp import claim_attempt, pending_attempts
-from tocsin.delivery.errors import DeliveryPermanentError, DeliveryRetryableError
+from tocsin.delivery.errors import (
+    DeliveryPermanentError,
+    DeliveryRetryableError,
+    ProviderMisconfigured,
+)
 from tocsin.delivery.models import DeliveryAttempt
 from tocsin.delivery.recovery import new_claim_token
 from tocsin.delivery.sms import compose_sms_alert, normalize_number, send_sms
@@ -59,7 +63,7 @@ def send_sms_attempts(attempt_ids: list[str]) -> int:
                 extra={"attempt_id": str(attempt.pk), "error": code},
             )
             continue
-        except DeliveryRetryableError:
+        except (DeliveryRetryableError, ProviderMisconfigured):
             release_attempt(attempt)
             raise
         record_attempt_outcome(
