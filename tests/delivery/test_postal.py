@@ -273,7 +273,7 @@ def test_returned_letter_becomes_a_hard_bounce(tmp_path) -> None:
         read_returned_mail(path), mail_house="acme-mail"
     )
 
-    assert event.channel == "postal"
+    assert event.channel == "letter"
     assert event.provider == "acme-mail"
     assert event.kind is EventKind.BOUNCED
     assert event.bounce is BounceType.HARD

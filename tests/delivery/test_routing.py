@@ -27,7 +27,7 @@ def test_unknown_channel_has_no_queue() -> None:
         queue_for_channel("fax")
 
     assert str(caught.value) == (
-        "unknown delivery channel 'fax'; expected one of email, sms, postal"
+        "unknown delivery channel 'fax'; expected one of email, sms, letter"
     )
 
 
@@ -38,3 +38,7 @@ def test_other_apps_tasks_stay_on_the_default_queue() -> None:
     route = app.amqp.router.route({}, "tocsin.sources.tasks.extract_page")
 
     assert route["queue"].name == "celery"
+
+
+def test_letters_go_to_the_postal_queue() -> None:
+    assert queue_for_channel("letter") == "postal"

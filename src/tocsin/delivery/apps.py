@@ -12,5 +12,5 @@ class DeliveryConfig(AppConfig):
         from tocsin.delivery.webhooks import on_anymail_tracking
 
         tracking.connect(on_anymail_tracking, dispatch_uid="tocsin.delivery.tracking")
-        # Registers the DKIM system check.
-        from tocsin.delivery import dkim  # noqa: F401
+        # Register the DKIM system check and the worker-start recovery.
+        from tocsin.delivery import dkim, recovery  # noqa: F401

@@ -119,3 +119,39 @@ def sns_certificates() -> dict[str, str]:
 def sns_topic_arns() -> list[str]:
     """Return the SNS topic ARNs SES events may come from; empty allows any."""
     return list(_setting("TOCSIN_SES_SNS_TOPIC_ARNS", []))
+
+
+def deadline_margin_hours() -> float:
+    """Return how many hours before a deadline a projected finish alerts."""
+    return float(_setting("TOCSIN_DELIVERY_DEADLINE_MARGIN_HOURS", 24.0))
+
+
+def letter_fallback_hours() -> float:
+    """Return the hours to wait for an email delivery before a letter."""
+    return float(_setting("TOCSIN_LETTER_FALLBACK_HOURS", 72.0))
+
+
+def sms_alerts_enabled() -> bool:
+    """Return whether people with a phone number also get an SMS alert."""
+    return bool(_setting("TOCSIN_SMS_ALERTS", False))
+
+
+def mail_batch_dir() -> Path:
+    """Return the folder that letter batches for the mail house go into."""
+    configured = str(_setting("TOCSIN_MAIL_BATCH_DIR", ""))
+    return Path(configured) if configured else tocsin_home() / "mail-batches"
+
+
+def mail_house_name() -> str:
+    """Return the mail house's name, recorded as the letters' provider."""
+    return str(_setting("TOCSIN_MAIL_HOUSE", "mail-house"))
+
+
+def auto_followups_enabled() -> bool:
+    """Return whether ``notify`` also plans and sends letters and SMS alerts.
+
+    Off by default: letter batches hold names and addresses in plaintext
+    for the mail house, so an operator turns this on knowing where
+    ``TOCSIN_MAIL_BATCH_DIR`` is and who collects from it.
+    """
+    return bool(_setting("TOCSIN_AUTO_FOLLOWUPS", False))

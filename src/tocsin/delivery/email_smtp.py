@@ -1,14 +1,14 @@
 """Sending email notices over SMTP through Django's email backend.
 
-Each attempt is claimed (``pending`` to ``sending``) before the message is
-handed to the server and recorded (``sent``) right after, one attempt at a
-time, so a worker that dies can leave at most the one attempt it was
-sending in doubt. One SMTP connection serves a whole batch.
+Each attempt is claimed (``pending`` to ``sending``) right before the
+message is handed to the server and recorded (``sent``) right after, one
+attempt at a time, so a worker that dies can leave at most the one attempt
+it was sending in doubt. One SMTP connection serves a whole batch.
 """
 
 import logging
 import smtplib
-import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -16,9 +16,12 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from tocsin.assessment.models import Obligation
 from tocsin.audit.trail import record_audit_event
 from tocsin.delivery.errors import ProviderUnavailable
+from tocsin.delivery.metrics import observe_attempt
 from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.delivery.recovery import new_claim_token
 from tocsin.errors import PermanentError
 from tocsin.incidents.models import CompanyProfile
 from tocsin.notices.context import build_notice_context
@@ -34,30 +37,45 @@ def notice_message_id(notice: Notice) -> str:
     return f"<notice-{notice.pk}@{domain}>"
 
 
-def claim_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
-    """Claim pending attempts for this worker and return them.
+def pending_attempts(attempt_ids: Iterable[str]) -> list[DeliveryAttempt]:
+    """Return the attempts among ``attempt_ids`` that are still pending.
 
-    The conditional update is the guard against sending twice: a task that
-    is redelivered after another worker claimed or sent its attempts claims
-    nothing and returns an empty list.
+    Loading does not claim them: each is claimed on its own right before
+    its send (``claim_attempt``), so a worker killed mid-batch leaves only
+    the attempt it was sending in doubt, and the rest pending for the next
+    ``notify``.
     """
-    token = uuid.uuid4().hex
-    claimed = DeliveryAttempt.objects.filter(
-        pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
-    ).update(
-        status=DeliveryAttempt.Status.SENDING,
-        claim_token=token,
-        started_at=timezone.now(),
-    )
-    if not claimed:
-        return []
     return list(
-        DeliveryAttempt.objects.filter(claim_token=token).select_related(
+        DeliveryAttempt.objects.filter(
+            pk__in=list(attempt_ids), status=DeliveryAttempt.Status.PENDING
+        ).select_related(
             "notice__incident",
             "notice__person__contact",
             "notice__template_version__template",
         )
     )
+
+
+def claim_attempt(attempt: DeliveryAttempt, token: str) -> bool:
+    """Move one attempt from ``pending`` to ``sending``; return True if won.
+
+    The conditional update is the guard against sending twice: when a
+    redelivered or re-enqueued task holds the same attempt, only one of the
+    two updates matches a pending row.
+    """
+    started_at = timezone.now()
+    claimed = DeliveryAttempt.objects.filter(
+        pk=attempt.pk, status=DeliveryAttempt.Status.PENDING
+    ).update(
+        status=DeliveryAttempt.Status.SENDING,
+        claim_token=token,
+        started_at=started_at,
+    )
+    if claimed:
+        attempt.status = DeliveryAttempt.Status.SENDING
+        attempt.claim_token = token
+        attempt.started_at = started_at
+    return bool(claimed)
 
 
 def build_email(
@@ -83,14 +101,37 @@ def build_email(
     return message
 
 
+def owed_obligations(attempts: list[DeliveryAttempt]) -> dict:
+    """Return the owed obligations of the attempts' people, by run and person.
+
+    One query per batch instead of one per attempt: rendering reads them
+    for every notice.
+    """
+    notices = [attempt.notice for attempt in attempts]
+    rows = Obligation.objects.filter(
+        run_id__in={n.run_id for n in notices},
+        person_id__in={n.person_id for n in notices},
+        is_owed=True,
+    )
+    by_person: dict = defaultdict(list)
+    for obligation in rows:
+        by_person[(obligation.run_id, obligation.person_id)].append(obligation)
+    return by_person
+
+
 def render_for(
-    attempt: DeliveryAttempt, contacts: dict, company: CompanyProfile
+    attempt: DeliveryAttempt,
+    contacts: dict,
+    company: CompanyProfile,
+    obligations_by_person: dict | None = None,
 ) -> tuple:
     """Return the rendered notice and recipient address for an attempt."""
     notice = attempt.notice
     person = notice.person
     contact = contacts[person.contact_id]
-    obligations = list(notice.run.obligations.filter(person=person, is_owed=True))
+    if obligations_by_person is None:
+        obligations_by_person = owed_obligations([attempt])
+    obligations = obligations_by_person[(notice.run_id, notice.person_id)]
     required = sorted({block for o in obligations for block in o.required_content})
     forbidden = sorted({block for o in obligations for block in o.forbidden_content})
     context = build_notice_context(
@@ -137,6 +178,17 @@ def _record(
                 "body_sha256": body_sha256,
             },
         )
+    _observe(attempt)
+
+
+def _observe(attempt: DeliveryAttempt) -> None:
+    observe_attempt(
+        attempt.channel,
+        attempt.provider,
+        attempt.status,
+        attempt.queued_at,
+        attempt.finished_at,
+    )
 
 
 def _release(attempts: list[DeliveryAttempt]) -> None:
@@ -150,30 +202,36 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
     """Send the claimable attempts among ``attempt_ids``; return how many went.
 
     Raises ``ProviderUnavailable`` when the server cannot be reached or
-    responds with a temporary error; the attempts not yet sent are released
-    to ``pending`` first, so the retried task picks up exactly those.
+    responds with a temporary error. The attempt being sent is released to
+    ``pending`` first; the rest were never claimed, so the retried task
+    picks up exactly the attempts not yet sent.
     """
-    attempts = claim_attempts(attempt_ids)
+    attempts = pending_attempts(attempt_ids)
     if not attempts:
         logger.warning(
             "no claimable attempts in batch", extra={"batch_size": len(attempt_ids)}
         )
         return 0
     contacts = open_contacts(a.notice.person.contact for a in attempts)
+    obligations = owed_obligations(attempts)
     company = CompanyProfile.objects.first() or CompanyProfile()
     connection = get_connection()
     sent = 0
+    token = new_claim_token()
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
-        _release(attempts)
         raise ProviderUnavailable(
             f"SMTP server unreachable ({type(error).__name__}); retrying"
         ) from error
     try:
-        for index, attempt in enumerate(attempts):
+        for attempt in attempts:
+            if not claim_attempt(attempt, token):
+                continue  # another task took it after this batch was loaded
             try:
-                rendered, recipient = render_for(attempt, contacts, company)
+                rendered, recipient = render_for(
+                    attempt, contacts, company, obligations
+                )
             except PermanentError as error:
                 # Nothing was sent: a notice that cannot render fails here
                 # and is listed, instead of going out incomplete.
@@ -195,7 +253,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                 if code.startswith("5"):
                     _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{code}")
                     continue
-                _release(attempts[index:])
+                _release([attempt])
                 raise ProviderUnavailable(
                     f"SMTP server deferred a recipient (code {code}); retrying"
                 ) from error
@@ -207,7 +265,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                         code=f"smtp-{error.smtp_code}",
                     )
                     continue
-                _release(attempts[index:])
+                _release([attempt])
                 raise ProviderUnavailable(
                     f"SMTP server responded {error.smtp_code}; retrying"
                 ) from error
@@ -216,7 +274,6 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                 _record(
                     attempt, DeliveryAttempt.Status.IN_DOUBT, code="smtp-disconnected"
                 )
-                _release(attempts[index + 1 :])
                 raise ProviderUnavailable(
                     "SMTP connection lost during a send; retrying"
                 ) from error

@@ -50,7 +50,7 @@ class ProviderEvent:
     code: str = ""  # provider or SMTP status code, such as "5.1.1" or "30003"
     bounce: BounceType | None = None
     attempt_key: str = ""  # Tocsin's idempotency key, where the provider echoed it
-    channel: str = "email"
+    channel: str = "email"  # a DeliveryAttempt.Channel value: email, sms, letter
 
 
 _ANYMAIL_KINDS = {

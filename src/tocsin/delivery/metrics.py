@@ -145,5 +145,26 @@ def percentiles(
     return result
 
 
-# The process-wide metrics that the Prometheus exporter serves.
+# The process-wide metrics that the Prometheus exporter serves. Each worker
+# process has its own; set PROMETHEUS_MULTIPROC_DIR to aggregate them, as
+# prometheus-client's multiprocess mode describes.
 METRICS = DeliveryMetrics(REGISTRY)
+
+
+def observe_attempt(
+    channel: str,
+    provider: str,
+    status: str,
+    queued_at: datetime | None,
+    finished_at: datetime | None,
+) -> None:
+    """Count an attempt's outcome and, once sent, its enqueue latency."""
+    METRICS.count(channel, provider or "unknown", status)
+    if status == "sent" and queued_at and finished_at:
+        METRICS.observe(
+            "enqueue_to_accepted",
+            channel,
+            provider or "unknown",
+            queued_at,
+            finished_at,
+        )

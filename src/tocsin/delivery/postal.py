@@ -410,7 +410,7 @@ def events_from_returned_mail(
             code=row.reason_code,
             bounce=BounceType.HARD,
             attempt_key=row.reference,
-            channel="postal",
+            channel="letter",
         )
         for row in rows
     ]

@@ -20,7 +20,8 @@ EMAIL_QUEUE = "email"
 SMS_QUEUE = "sms"
 POSTAL_QUEUE = "postal"
 
-CHANNEL_QUEUES = {"email": EMAIL_QUEUE, "sms": SMS_QUEUE, "postal": POSTAL_QUEUE}
+# Keys are DeliveryAttempt.Channel values; letters go to the postal queue.
+CHANNEL_QUEUES = {"email": EMAIL_QUEUE, "sms": SMS_QUEUE, "letter": POSTAL_QUEUE}
 
 CELERY_TASK_ROUTES: dict[str, dict[str, Any]] = {
     "tocsin.delivery.tasks.*email*": {"queue": EMAIL_QUEUE},

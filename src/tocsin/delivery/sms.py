@@ -148,12 +148,13 @@ _URL_PATTERN = re.compile(r"https://\S+")
 _LONG_DIGITS = re.compile(r"\d[\d\s().-]{7,}\d")
 
 
-def check_sms_body(body: str, to_e164: str) -> None:
+def check_sms_body(body: str, to_e164: str, reference: str = "") -> None:
     """Raise if ``body`` is too long or looks like it carries personal data.
 
     A body must contain the notice URL and must not contain an email
     address or a run of digits as long as a phone or account number. The
-    URL is exempt from the digit check, because notice URLs hold ids.
+    URL and the notice ``reference`` are exempt from the digit check,
+    because both are Tocsin's own ids.
     """
     segments = count_segments(body)
     limit = conf.sms_max_segments()
@@ -165,10 +166,14 @@ def check_sms_body(body: str, to_e164: str) -> None:
     if not _URL_PATTERN.search(body):
         raise DeliveryPermanentError("SMS body has no https:// link to the notice")
     without_urls = _URL_PATTERN.sub("", body)
+    if reference:
+        without_urls = without_urls.replace(reference, "")
     if _EMAIL_PATTERN.search(without_urls):
         raise DeliveryPermanentError("SMS body contains an email address")
     digits = re.sub(r"\D", "", to_e164)
-    if _LONG_DIGITS.search(without_urls) or digits[-7:] in re.sub(r"\D", "", body):
+    if _LONG_DIGITS.search(without_urls) or digits[-7:] in re.sub(
+        r"\D", "", without_urls
+    ):
         raise DeliveryPermanentError("SMS body contains a phone or account number")
 
 
@@ -296,7 +301,12 @@ def sms_chain() -> ProviderChain:
 
 
 def send_sms(
-    to_e164: str, body: str, *, idempotency_key: str, chain: ProviderChain | None = None
+    to_e164: str,
+    body: str,
+    *,
+    idempotency_key: str,
+    reference: str = "",
+    chain: ProviderChain | None = None,
 ) -> ProviderReceipt:
     """Send an SMS alert through the provider chain; return the receipt.
 
@@ -304,7 +314,7 @@ def send_sms(
     fails the same way whatever the provider.
     """
     check_sms_country(to_e164)
-    check_sms_body(body, to_e164)
+    check_sms_body(body, to_e164, reference)
     chain = chain or sms_chain()
     receipt = chain.send({"to": to_e164, "body": body}, idempotency_key=idempotency_key)
     logger.info(

@@ -8,7 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tocsin.celery import TocsinTask
+from tocsin.delivery import conf
+from tocsin.delivery.email_attempts import send_email_attempts_via_providers
 from tocsin.delivery.email_smtp import send_email_attempts
+from tocsin.delivery.letter_attempts import write_letter_batch
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.outbox import (
     mark_stale_attempts_in_doubt,
@@ -16,6 +19,9 @@ from tocsin.delivery.outbox import (
     plan_email_notices,
     update_incident_progress,
 )
+from tocsin.delivery.planning import plan_followups
+from tocsin.delivery.recovery import mark_orphaned_attempts_in_doubt
+from tocsin.delivery.sms_attempts import send_sms_attempts
 from tocsin.errors import RetryableError
 from tocsin.incidents.jobs import run_job
 from tocsin.incidents.models import BackgroundJob, Incident
@@ -53,9 +59,17 @@ def fail_exhausted_attempts(attempt_ids: list[str]) -> int:
 
 @shared_task(base=TocsinTask, bind=True, max_retries=EMAIL_MAX_RETRIES, queue="email")
 def send_email_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
-    """Send a batch of email attempts, retrying temporary SMTP failures."""
+    """Send a batch of email attempts, retrying temporary failures.
+
+    With ``TOCSIN_DELIVERY_EMAIL_PROVIDERS`` set, the provider chain sends
+    them with failover; otherwise the single SMTP connection does.
+    """
+    if conf.email_providers():
+        send = send_email_attempts_via_providers
+    else:
+        send = send_email_attempts
     try:
-        sent = send_email_attempts(attempt_ids)
+        sent = send(attempt_ids)
     except RetryableError as error:
         if self.request.retries >= self.max_retries:
             fail_exhausted_attempts(attempt_ids)
@@ -83,13 +97,74 @@ def enqueue_pending_email(incident: Incident) -> int:
     return len(ids)
 
 
+# An SMS alert is extra to the notice: a day of retries is plenty, and an
+# alert that arrives days late only confuses.
+SMS_MAX_RETRIES = 150
+FOLLOWUP_BATCH_SIZE = 100
+
+
+@shared_task(base=TocsinTask, bind=True, max_retries=SMS_MAX_RETRIES, queue="sms")
+def send_sms_batch(self: TocsinTask, attempt_ids: list[str]) -> int:
+    """Send a batch of SMS alert attempts, retrying provider outages."""
+    try:
+        return send_sms_attempts(attempt_ids)
+    except RetryableError as error:
+        if self.request.retries >= self.max_retries:
+            DeliveryAttempt.objects.filter(
+                pk__in=attempt_ids, status=DeliveryAttempt.Status.PENDING
+            ).update(
+                status=DeliveryAttempt.Status.FAILED,
+                error_code="retries-exhausted",
+                finished_at=timezone.now(),
+            )
+            raise
+        raise self.retry(
+            exc=error, countdown=retry_countdown(self.request.retries)
+        ) from error
+
+
+@shared_task(base=TocsinTask, queue="postal")
+def write_letter_batch_task(attempt_ids: list[str]) -> str:
+    """Write a batch of pending letter attempts for the mail house."""
+    path = write_letter_batch(
+        attempt_ids, conf.mail_batch_dir(), mail_house=conf.mail_house_name()
+    )
+    return str(path or "")
+
+
+def enqueue_followups(incident: Incident) -> dict[str, int]:
+    """Create the follow-up attempts now due; enqueue every pending one."""
+    plan_followups(incident)
+    tasks = {"letter": write_letter_batch_task, "sms": send_sms_batch}
+    enqueued = {}
+    for channel, task in tasks.items():
+        ids = [
+            str(pk)
+            for pk in DeliveryAttempt.objects.filter(
+                notice__incident=incident,
+                channel=channel,
+                status=DeliveryAttempt.Status.PENDING,
+            ).values_list("pk", flat=True)
+        ]
+        for start in range(0, len(ids), FOLLOWUP_BATCH_SIZE):
+            task.delay(ids[start : start + FOLLOWUP_BATCH_SIZE])
+        enqueued[channel] = len(ids)
+    return enqueued
+
+
 def _notify(job: BackgroundJob) -> dict:
     incident = job.incident
-    in_doubt = mark_stale_attempts_in_doubt(incident)
+    in_doubt = mark_orphaned_attempts_in_doubt()
+    in_doubt += mark_stale_attempts_in_doubt(incident)
     plan = plan_email_notices(incident, actor=job.params.get("actor", "system"))
     enqueued = enqueue_pending_email(incident)
+    followups = enqueue_followups(incident) if conf.auto_followups_enabled() else {}
     update_incident_progress(incident)
-    return plan.__dict__ | {"enqueued": enqueued, "marked_in_doubt": in_doubt}
+    return plan.__dict__ | {
+        "enqueued": enqueued,
+        "followups_enqueued": followups,
+        "marked_in_doubt": in_doubt,
+    }
 
 
 @shared_task(base=TocsinTask)

@@ -47,6 +47,7 @@ from twilio.request_validator import RequestValidator
 
 from tocsin.delivery import conf
 from tocsin.delivery.events import EventKind, ProviderEvent, event_from_anymail
+from tocsin.delivery.metrics import METRICS
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def publish_provider_event(event: ProviderEvent) -> None:
             "attempt_key": event.attempt_key,
         },
     )
+    METRICS.count_event(event)
     provider_event_received.send(sender=ProviderEvent, event=event)
 
 

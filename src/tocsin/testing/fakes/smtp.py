@@ -139,3 +139,84 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class CountingSmtpSink:
+    """A minimal asyncio SMTP server that counts and discards messages.
+
+    For benchmarks: aiosmtpd parses and keeps every message, which makes
+    it slower than the senders it would measure. This sink speaks just
+    enough SMTP (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for smtplib and
+    Django's SMTP backend, in its own process, so it does not compete with
+    the sender for the GIL.
+    """
+
+    def __init__(self, port: int = 0) -> None:
+        import multiprocessing
+
+        self.port = port or _free_port()
+        context = multiprocessing.get_context("spawn")
+        self._count = context.Value("q", 0)
+        self._ready = context.Event()
+        self._process = context.Process(
+            target=_run_counting_sink,
+            args=(self.port, self._count, self._ready),
+            daemon=True,
+        )
+
+    @property
+    def message_count(self) -> int:
+        """Return the number of messages accepted so far."""
+        return int(self._count.value)
+
+    def start(self) -> "CountingSmtpSink":
+        """Start the sink process and wait until it listens."""
+        self._process.start()
+        if not self._ready.wait(timeout=30):
+            raise TimeoutError(f"SMTP sink on port {self.port} did not start")
+        return self
+
+    def stop(self) -> None:
+        """Stop the sink process."""
+        self._process.terminate()
+        self._process.join(timeout=10)
+
+    def __enter__(self) -> "CountingSmtpSink":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _run_counting_sink(port: int, count: Any, ready: Any) -> None:
+    import asyncio
+
+    async def session(reader: Any, writer: Any) -> None:
+        writer.write(b"220 sink ESMTP\r\n")
+        while line := await reader.readline():
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                writer.write(b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+            elif verb == b"DATA":
+                writer.write(b"354 end with .\r\n")
+                await reader.readuntil(b"\r\n.\r\n")
+                with count.get_lock():
+                    count.value += 1
+                writer.write(b"250 OK queued\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 bye\r\n")
+                break
+            else:
+                writer.write(b"250 OK\r\n")
+            await writer.drain()
+        writer.close()
+
+    async def serve() -> None:
+        server = await asyncio.start_server(
+            session, "127.0.0.1", port, limit=16 * 1024 * 1024
+        )
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
