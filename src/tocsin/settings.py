@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 
 from tocsin.audit.schedule import BEAT_SCHEDULE as AUDIT_SCHEDULE
+from tocsin.delivery.routing import CELERY_TASK_ROUTES as DELIVERY_TASK_ROUTES
 from tocsin.vault.schedule import BEAT_SCHEDULE as VAULT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -273,3 +274,21 @@ TOCSIN_DEADLINE_WARNING_HOURS = int(
     os.environ.get("TOCSIN_DEADLINE_WARNING_HOURS", "72")
 )
 # --- end of console settings ----------------------------------------------
+
+
+# --- Delivery providers ---
+# Each channel has its own queue, so a slow provider never holds up another.
+CELERY_TASK_ROUTES = DELIVERY_TASK_ROUTES
+
+# Provider webhook secrets. A key is set only when its variable is, because
+# anymail's views refuse to start with an empty key, and Tocsin's webhook
+# views reject every request while their key is missing.
+ANYMAIL = {
+    name: os.environ[f"TOCSIN_{name}"]
+    for name in (
+        "WEBHOOK_SECRET",
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+    )
+    if os.environ.get(f"TOCSIN_{name}")
+}

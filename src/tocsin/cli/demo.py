@@ -17,7 +17,14 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from tocsin.testing.smtp_sink import SmtpSink
+from tocsin.testing.fakes.twilio import ACCOUNT_SID as TWILIO_ACCOUNT_SID
+from tocsin.testing.fakes.twilio import AUTH_TOKEN as TWILIO_AUTH_TOKEN
+from tocsin.testing.fakes.twilio import FakeTwilio
+from tocsin.testing.smtp_sink import BouncingHandler, SmtpSink
+
+# Sample addresses ending like this bounce, so the demo shows people moved
+# to a postal letter after a hard bounce.
+BOUNCE_SUFFIXES = ("17@example.org",)
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 
@@ -57,9 +64,23 @@ DEMO_COMPANY = [
 class DemoRun:
     """The subprocesses and environment of one demo run."""
 
-    def __init__(self, home: Path, smtp_port: int) -> None:
+    def __init__(self, home: Path, smtp_port: int, twilio_url: str) -> None:
         self.home = home
+        sms_provider = {
+            "name": "twilio-demo",
+            "account_sid": TWILIO_ACCOUNT_SID,
+            "auth_token": TWILIO_AUTH_TOKEN,
+            "from_number": "+15555550100",
+            "api_base_url": twilio_url,
+        }
         self.env = os.environ | {
+            # Letters after a hard bounce or without an email, and SMS alerts
+            # where a phone is known. Mail-house batches carry names and
+            # addresses by necessity, so they go beside the data folder.
+            "TOCSIN_AUTO_FOLLOWUPS": "1",
+            "TOCSIN_SMS_ALERTS": "1",
+            "TOCSIN_DELIVERY_SMS_PROVIDERS": json.dumps([sms_provider]),
+            "TOCSIN_MAIL_BATCH_DIR": str(home.parent / f"{home.name}-mailhouse"),
             "TOCSIN_HOME": str(home),
             "TOCSIN_SMTP_PORT": str(smtp_port),
             "TOCSIN_MASTER_KEY_FILE": str(
@@ -178,9 +199,11 @@ def demo(home: Path) -> None:
     """Run a full breach-notification run on the bundled sample data."""
     home = home.resolve()
     shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(home.parent / f"{home.name}-mailhouse", ignore_errors=True)
     home.mkdir(parents=True)
-    with SmtpSink() as sink:
-        run = DemoRun(home, sink.port)
+    twilio = FakeTwilio().start()
+    with SmtpSink(handler=BouncingHandler(BOUNCE_SUFFIXES)) as sink:
+        run = DemoRun(home, sink.port, twilio.url)
         click.echo(run.tocsin("init"), nl=False)
         click.echo(run.tocsin("company", "set", *DEMO_COMPANY), nl=False)
         run.start_worker()
@@ -219,17 +242,25 @@ def demo(home: Path) -> None:
             export_and_verify_evidence(run, incident_id)
         finally:
             run.stop_worker()
-        check_demo(summary, sink, first_count)
+            twilio.stop()
+        check_demo(summary, sink, first_count, len(twilio.messages))
 
 
-def check_demo(summary: dict, sink: SmtpSink, first_count: int) -> None:
-    """Exit non-zero unless each person owed an email got exactly one."""
-    sent = summary["attempts"].get("sent", 0)
+def check_demo(summary: dict, sink: SmtpSink, first_count: int, sms_sent: int) -> None:
+    """Exit non-zero unless every person owed an email got exactly one.
+
+    A person whose address bounced must have a letter instead, and the
+    second notify must have sent no email at all.
+    """
+    by_channel = summary["attempts_by_channel"]
+    email = by_channel.get("email", {})
+    sent, bounced = email.get("sent", 0), email.get("failed", 0)
+    letters = sum(by_channel.get("letter", {}).values())
     problems = []
     if sink.message_count != sent:
         problems.append(
             f"SMTP server received {sink.message_count} messages, "
-            f"{sent} attempts were sent"
+            f"{sent} email attempts were sent"
         )
     if sink.message_count != first_count:
         problems.append(
@@ -239,18 +270,23 @@ def check_demo(summary: dict, sink: SmtpSink, first_count: int) -> None:
         problems.append(
             f"{len(sink.duplicate_recipients())} recipients got more than one message"
         )
-    owed_email = (
-        sent
-        + summary["attempts"].get("failed", 0)
-        + summary["attempts"].get("in_doubt", 0)
+    if bounced != sink.handler.bounced:
+        problems.append(
+            f"{bounced} email attempts failed, {sink.handler.bounced} bounced"
+        )
+    if letters < bounced:
+        problems.append(f"{bounced} people bounced but only {letters} letters exist")
+    unfinished = sum(
+        email.get(status, 0) for status in ("pending", "sending", "in_doubt")
     )
-    if sent != owed_email:
-        problems.append(f"{owed_email - sent} email notices were not sent")
+    if unfinished:
+        problems.append(f"{unfinished} email attempts did not finish")
     if problems:
         raise click.ClickException("demo check failed: " + "; ".join(problems))
     click.echo(
-        f"demo check passed: {sent} people owed an email notice, "
-        f"{sink.message_count} messages received, no duplicates"
+        f"demo check passed: {sent} emails received once each, {bounced} hard "
+        f"bounces moved to {letters} letters in all, {sms_sent} SMS alerts, "
+        "no duplicates"
     )
 
 

@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tocsin.assessment.models import AssessmentRun
-from tocsin.delivery.models import Notice
+from tocsin.delivery.deadlines import project_incident_deadline
+from tocsin.delivery.models import DeliveryAttempt, Notice
+from tocsin.delivery.planning import delivery_plan_report
 from tocsin.delivery.preflight import run_warnings
 from tocsin.delivery.progress import attempt_counts
 from tocsin.incidents.models import Incident
@@ -85,6 +87,43 @@ def _regulator_rows(run: AssessmentRun, zone: str) -> list[dict[str, Any]]:
     ]
 
 
+def _attempts_by_channel(incident: Incident) -> dict[str, dict[str, int]]:
+    rows = (
+        DeliveryAttempt.objects.filter(notice__incident=incident)
+        .values("channel", "status")
+        .annotate(count=Count("pk"))
+    )
+    by_channel: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        by_channel[row["channel"]][row["status"]] = row["count"]
+    return dict(by_channel)
+
+
+def _plan_summary(incident: Incident) -> dict[str, Any]:
+    report = delivery_plan_report(incident)
+    return {
+        "notices": report.notices,
+        "primary_channel": dict(report.primary_channel),
+        "with_letter_fallback": report.with_letter_fallback,
+        "with_sms_alert": report.with_sms_alert,
+        "satisfied_by": dict(report.satisfied_by),
+        "unsatisfied": report.unsatisfied,
+        "needs_substitute_notice": report.needs_substitute_notice,
+        "substitute_notice_allowed": report.substitute_notice_allowed,
+    }
+
+
+def _projection(incident: Incident, zone: str) -> dict[str, Any]:
+    projection = project_incident_deadline(incident)
+    return {
+        "remaining": projection.remaining,
+        "per_hour": round(projection.per_hour, 1),
+        "projected_finish": _local(projection.projected_finish, zone),
+        "deadline": _local(projection.deadline, zone),
+        "is_at_risk": projection.is_at_risk,
+    }
+
+
 def build_summary(incident: Incident) -> dict[str, Any]:
     """Return the incident's run summary as plain data."""
     zone = incident.timezone_name
@@ -142,6 +181,9 @@ def build_summary(incident: Incident) -> dict[str, Any]:
         "regulator_notices": _regulator_rows(run, zone) if run else [],
         "notices": notices,
         "attempts": attempt_counts(incident),
+        "attempts_by_channel": _attempts_by_channel(incident),
+        "plans": _plan_summary(incident),
+        "projection": _projection(incident, zone),
         "warnings": [warning.message for warning in run_warnings()],
     }
 
@@ -216,5 +258,29 @@ def render_summary_text(summary: dict[str, Any]) -> str:
     attempts = ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
     lines += ["", f"Notices: {notices or 'none yet; run tocsin notify'}"]
     lines.append(f"Delivery attempts: {attempts or 'none yet'}")
+    for channel, statuses in sorted(summary["attempts_by_channel"].items()):
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+        lines.append(f"  {channel}: {counts}")
+    plans = summary["plans"]
+    if plans["notices"]:
+        satisfied = ", ".join(
+            f"{k} {v}" for k, v in sorted(plans["satisfied_by"].items())
+        )
+        lines.append(
+            f"Delivery plans: {plans['with_letter_fallback']} with a letter fallback, "
+            f"{plans['with_sms_alert']} with an SMS alert; obligation met by "
+            f"{satisfied or 'none yet'}; {plans['unsatisfied']} not yet met (an email "
+            "counts once delivered, or once no bounce came within the fallback "
+            f"period); "
+            f"{plans['needs_substitute_notice']} need substitute notice "
+            f"({plans['substitute_notice_allowed']} allowed by law)"
+        )
+    projection = summary["projection"]
+    risk = "AT RISK" if projection["is_at_risk"] else "on track"
+    lines.append(
+        f"Deadline projection: {projection['remaining']} attempts left at "
+        f"{projection['per_hour']}/hour, finish {projection['projected_finish'] or '-'}"
+        f", earliest deadline {projection['deadline'] or '-'}: {risk}"
+    )
     lines.extend(f"Warning: {message}" for message in summary["warnings"])
     return "\n".join(lines)

@@ -39,6 +39,34 @@ class RecordingHandler:
         return "250 Message accepted for delivery"
 
 
+class BouncingHandler(RecordingHandler):
+    """A recording handler that refuses some recipients with a hard bounce.
+
+    Recipients whose address ends with one of ``bounce_suffixes`` get
+    ``550 5.1.1 User unknown``, as a mailbox that no longer exists would.
+    """
+
+    def __init__(self, bounce_suffixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.bounce_suffixes = bounce_suffixes
+        self.bounced = 0
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if address.lower().endswith(self.bounce_suffixes):
+            with self.lock:
+                self.bounced += 1
+            return "550 5.1.1 Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 class SmtpSink:
     """Start and stop a recording SMTP server on 127.0.0.1."""
 
