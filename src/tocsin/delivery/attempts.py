@@ -16,12 +16,14 @@ def record_attempt_outcome(
     provider_message_id: str = "",
     code: str = "",
     notice_status: str | None = None,
+    body_sha256: str = "",
 ) -> None:
     """Store an attempt's outcome, and the notice's if given, with an audit
     entry, in one transaction.
 
     ``notice_status`` is None for SMS alerts: they meet no obligation, so
-    they never change the notice's status.
+    they never change the notice's status. ``body_sha256`` is the digest of
+    the text sent, kept on the notice in place of the text.
     """
     with transaction.atomic():
         attempt.status = status
@@ -41,8 +43,9 @@ def record_attempt_outcome(
             ]
         )
         if notice_status is not None:
+            digest = {"body_sha256": body_sha256} if body_sha256 else {}
             Notice.objects.filter(pk=attempt.notice_id).update(
-                status=notice_status, sent_at=attempt.finished_at
+                status=notice_status, sent_at=attempt.finished_at, **digest
             )
         record_audit_event(
             "delivery.attempt",
@@ -56,7 +59,8 @@ def record_attempt_outcome(
                 "provider": attempt.provider,
                 "key": attempt.idempotency_key,
                 "code": code,
-            },
+            }
+            | ({"body_sha256": body_sha256} if body_sha256 else {}),
         )
     observe_attempt(
         attempt.channel,

@@ -13,13 +13,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.utils import timezone
 
 from tocsin.assessment.models import Obligation
-from tocsin.audit.trail import record_audit_event
+from tocsin.delivery.attempts import record_attempt_outcome, release_attempt
 from tocsin.delivery.errors import ProviderUnavailable
-from tocsin.delivery.metrics import observe_attempt
 from tocsin.delivery.models import DeliveryAttempt, Notice
 from tocsin.delivery.recovery import new_claim_token
 from tocsin.errors import PermanentError
@@ -146,56 +144,24 @@ def render_for(
     return render_notice(notice.template_version, context), contact.email
 
 
+# The notice's status after its email attempt ends in each status.
+NOTICE_STATUS_AFTER = {
+    DeliveryAttempt.Status.SENT: Notice.Status.SENT,
+    DeliveryAttempt.Status.FAILED: Notice.Status.FAILED,
+    DeliveryAttempt.Status.IN_DOUBT: Notice.Status.IN_DOUBT,
+}
+
+
 def _record(
     attempt: DeliveryAttempt, status: str, *, code: str = "", body_sha256: str = ""
 ) -> None:
-    with transaction.atomic():
-        attempt.status = status
-        attempt.error_code = code
-        attempt.finished_at = timezone.now()
-        attempt.tries += 1
-        attempt.save(update_fields=["status", "error_code", "finished_at", "tries"])
-        notice_status = {
-            DeliveryAttempt.Status.SENT: Notice.Status.SENT,
-            DeliveryAttempt.Status.FAILED: Notice.Status.FAILED,
-            DeliveryAttempt.Status.IN_DOUBT: Notice.Status.IN_DOUBT,
-        }[status]
-        Notice.objects.filter(pk=attempt.notice_id).update(
-            status=notice_status, sent_at=attempt.finished_at, body_sha256=body_sha256
-        )
-        record_audit_event(
-            "delivery.attempt",
-            object_type="delivery_attempt",
-            object_id=attempt.pk,
-            incident_ref=attempt.notice.incident_id,
-            outcome=status,
-            payload={
-                "notice_id": str(attempt.notice_id),
-                "channel": attempt.channel,
-                "provider": attempt.provider,
-                "key": attempt.idempotency_key,
-                "code": code,
-                "body_sha256": body_sha256,
-            },
-        )
-    _observe(attempt)
-
-
-def _observe(attempt: DeliveryAttempt) -> None:
-    observe_attempt(
-        attempt.channel,
-        attempt.provider,
-        attempt.status,
-        attempt.queued_at,
-        attempt.finished_at,
+    record_attempt_outcome(
+        attempt,
+        status,
+        code=code,
+        notice_status=NOTICE_STATUS_AFTER[status],
+        body_sha256=body_sha256,
     )
-
-
-def _release(attempts: list[DeliveryAttempt]) -> None:
-    ids = [a.pk for a in attempts]
-    DeliveryAttempt.objects.filter(
-        pk__in=ids, status=DeliveryAttempt.Status.SENDING
-    ).update(status=DeliveryAttempt.Status.PENDING, claim_token="")
 
 
 def send_email_attempts(attempt_ids: list[str]) -> int:
@@ -253,7 +219,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                 if code.startswith("5"):
                     _record(attempt, DeliveryAttempt.Status.FAILED, code=f"smtp-{code}")
                     continue
-                _release([attempt])
+                release_attempt(attempt)
                 raise ProviderUnavailable(
                     f"SMTP server deferred a recipient (code {code}); retrying"
                 ) from error
@@ -265,7 +231,7 @@ def send_email_attempts(attempt_ids: list[str]) -> int:
                         code=f"smtp-{error.smtp_code}",
                     )
                     continue
-                _release([attempt])
+                release_attempt(attempt)
                 raise ProviderUnavailable(
                     f"SMTP server responded {error.smtp_code}; retrying"
                 ) from error
