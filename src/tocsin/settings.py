@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = (
             "task": "tocsin.sources.tasks.resume_stalled_runs_task",
             "schedule": 60.0,
         },
+        # Deadline alerts and letter or SMS follow-ups for running incidents.
+        "delivery-watch-notifying-incidents": {
+            "task": "tocsin.delivery.tasks.watch_notifying_incidents",
+            "schedule": 300.0,
+        },
     }
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(TOCSIN_HOME / "celerybeat-schedule")

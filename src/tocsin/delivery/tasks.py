@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tocsin.celery import TocsinTask
 from tocsin.delivery import conf
+from tocsin.delivery.deadlines import check_delivery_deadline
 from tocsin.delivery.email_attempts import send_email_attempts_via_providers
 from tocsin.delivery.email_smtp import send_email_attempts
 from tocsin.delivery.letter_attempts import write_letter_batch
@@ -171,3 +172,20 @@ def _notify(job: BackgroundJob) -> dict:
 def start_notification_job(job_id: str) -> None:
     """Plan the notices of a background job's incident and enqueue sending."""
     run_job(job_id, _notify)
+
+
+@shared_task(base=TocsinTask)
+def watch_notifying_incidents() -> None:
+    """Check each notifying incident's deadline and plan its due follow-ups.
+
+    Runs from celery beat, so an at-risk deadline raises its alert and a
+    bounce or an unconfirmed email moves to a letter without an operator
+    running ``notify`` again. Follow-ups are planned only where automatic
+    follow-ups are enabled.
+    """
+    incidents = Incident.objects.filter(status=Incident.Status.NOTIFYING)
+    for incident in incidents:
+        check_delivery_deadline(incident)
+        if conf.auto_followups_enabled():
+            enqueue_followups(incident)
+        update_incident_progress(incident)
