@@ -132,7 +132,7 @@ def make_customer(
             "Tax Exempt": "no",
         }
     )
-    # Some customers have no email on file: they can be told only by post.
+    # Some customers have no email on file: they can be notified only by post.
     if rng.random() < 0.02:
         row["Email"] = ""
     # Exports have gaps: a missing state (derived again from the ZIP), or no

@@ -133,7 +133,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 
 # Celery. The embedded broker keeps its queue in the data folder; task
-# arguments are ids only, so the broker never holds contact details.
+# arguments are ids only, so the broker never contains contact details.
 CELERY_BROKER_URL = os.environ.get(
     "TOCSIN_BROKER_URL", f"sqla+sqlite:///{TOCSIN_HOME / 'broker.sqlite3'}"
 )

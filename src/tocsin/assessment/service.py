@@ -1,8 +1,8 @@
 """Running the jurisdiction engine over an incident's affected people.
 
 People are grouped by residence and exposed elements before the engine
-runs, since everyone in a group gets the same answer; the answers are then
-stored per person, with the law versions that produced them.
+runs, because everyone in a group gets the same result. The results are
+then stored per person, with the law versions that produced them.
 """
 
 import logging

@@ -73,7 +73,7 @@ def plan_email_notices(incident: Incident, actor: str = "system") -> OutboxPlan:
     Raises ``HandoffIncomplete`` until incident response has handed the
     incident over (scope confirmed, counsel engaged, law-enforcement delay
     decided, regulators' clocks started), because those decisions can
-    change who is told and when. Raises ``CompanyProfileUnconfirmed`` while
+    change who is notified and when. Raises ``CompanyProfileUnconfirmed`` while
     the company profile has its example values, and ``AssessmentOutdated``
     when an import or the profile changed after the latest assessment.
 

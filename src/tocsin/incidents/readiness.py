@@ -7,7 +7,7 @@ from tocsin.incidents.models import CompanyProfile, FileImport, Incident
 
 
 def require_confirmed_company() -> CompanyProfile:
-    """Return the company profile, or raise if nobody has reviewed it.
+    """Return the company profile, or raise if no operator has reviewed it.
 
     Every notice prints the company's name and contact details, and the
     profile decides whether federal rules apply, so the example values of a

@@ -52,7 +52,7 @@ def assign_finding(
     """Settle a finding on the customer that its ``key`` names.
 
     The finding keeps only that key, so the matching pass that follows links
-    it to that customer and nobody else.
+    it to that customer only.
     """
     if key not in KEYS:
         raise ReviewDecisionError(f"key '{key}' is not one of {', '.join(KEYS)}")

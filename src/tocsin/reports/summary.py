@@ -1,6 +1,6 @@
 """The run summary: obligations, deadlines, regulator notices and sends.
 
-The same summary feeds the CLI's text output and the HTML report, and holds
+The same summary feeds the CLI's text output and the HTML report, and contains
 counts, codes and ids only, so it can be kept and shared after a purge.
 """
 
@@ -193,8 +193,11 @@ def render_summary_html(summary: dict[str, Any]) -> str:
     return render_to_string("reports/summary.html", {"s": summary})
 
 
-def render_summary_text(summary: dict[str, Any]) -> str:
-    """Return the summary as plain text for a terminal."""
+def _counts(counter: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in sorted(counter.items()))
+
+
+def _import_lines(summary: dict[str, Any]) -> list[str]:
     lines = [
         f"Incident {summary['incident']['id']}: {summary['incident']['name']}",
         f"  discovered {summary['incident']['discovered_at']}",
@@ -220,7 +223,11 @@ def render_summary_text(summary: dict[str, Any]) -> str:
         f"  not matched: finding {row['finding_ref'] or '-'} (row {row['row_number']})"
         for row in findings["unmatched_rows"]
     )
-    lines += [
+    return lines
+
+
+def _obligation_lines(summary: dict[str, Any]) -> list[str]:
+    lines = [
         f"Affected people: {summary['affected_people']} "
         f"({summary['unknown_residence']} with unknown residence)",
         "",
@@ -254,18 +261,19 @@ def render_summary_text(summary: dict[str, Any]) -> str:
             f"  {row['law_id']:<20} {row['recipient'][:40]:<40} {state:<8} "
             f"{row['affected']}/{row['threshold'] or '-'}  {deadline}{passed}"
         )
-    notices = ", ".join(f"{k} {v}" for k, v in sorted(summary["notices"].items()))
-    attempts = ", ".join(f"{k} {v}" for k, v in sorted(summary["attempts"].items()))
-    lines += ["", f"Notices: {notices or 'none yet; run tocsin notify'}"]
+    return lines
+
+
+def _delivery_lines(summary: dict[str, Any]) -> list[str]:
+    notices = _counts(summary["notices"])
+    attempts = _counts(summary["attempts"])
+    lines = ["", f"Notices: {notices or 'none yet; run tocsin notify'}"]
     lines.append(f"Delivery attempts: {attempts or 'none yet'}")
     for channel, statuses in sorted(summary["attempts_by_channel"].items()):
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
-        lines.append(f"  {channel}: {counts}")
+        lines.append(f"  {channel}: {_counts(statuses)}")
     plans = summary["plans"]
     if plans["notices"]:
-        satisfied = ", ".join(
-            f"{k} {v}" for k, v in sorted(plans["satisfied_by"].items())
-        )
+        satisfied = _counts(plans["satisfied_by"])
         lines.append(
             f"Delivery plans: {plans['with_letter_fallback']} with a letter fallback, "
             f"{plans['with_sms_alert']} with an SMS alert; obligation met by "
@@ -283,4 +291,10 @@ def render_summary_text(summary: dict[str, Any]) -> str:
         f", earliest deadline {projection['deadline'] or '-'}: {risk}"
     )
     lines.extend(f"Warning: {message}" for message in summary["warnings"])
-    return "\n".join(lines)
+    return lines
+
+
+def render_summary_text(summary: dict[str, Any]) -> str:
+    """Return the summary as plain text for a terminal."""
+    lines = _import_lines(summary) + _obligation_lines(summary)
+    return "\n".join(lines + _delivery_lines(summary))
